@@ -1,0 +1,45 @@
+# The two commands: `make reproduce` and `make test`. Each builds .venv/ in this folder
+# (with the python3 on PATH) the first time, and installs nothing outside the repository.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.cprstats-installed
+# Keep notebook kernels, matplotlib and Jupyter from writing outside the repository.
+export MPLBACKEND := Agg
+export MPLCONFIGDIR := $(CURDIR)/$(VENV)/.config/matplotlib
+export JUPYTER_CONFIG_DIR := $(CURDIR)/$(VENV)/etc/jupyter
+export JUPYTER_DATA_DIR := $(CURDIR)/$(VENV)/share/jupyter
+export JUPYTER_RUNTIME_DIR := $(CURDIR)/$(VENV)/.runtime/jupyter
+export IPYTHONDIR := $(CURDIR)/$(VENV)/.ipython
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export PYTHONHASHSEED := 0
+export SOURCE_DATE_EPOCH := 1700000000
+
+.PHONY: reproduce test unit notebooks bench venv clean help
+
+help:
+	@echo "make reproduce  run every notebook on the shipped synthetic data; regenerate figures/"
+	@echo "make test       run the whole test suite (unit tests, then nbval on the notebooks)"
+	@echo "make bench      run the performance benchmarks and check their budgets"
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	@mkdir -p $(MPLCONFIGDIR) $(JUPYTER_RUNTIME_DIR)
+	@touch $@
+
+reproduce: $(STAMP)
+	$(BIN)/cprstats reproduce
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -p no:nbval -q
+	$(BIN)/python -m pytest -p no:doctest --nbval-lax --sanitize-with notebooks/sanitize.cfg notebooks -q -o addopts="" -p no:cacheprovider
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) outputs build *.egg-info

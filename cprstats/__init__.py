@@ -1,0 +1,62 @@
+"""cprstats: reproducible analysis of Child Practice Reviews (CPRs) and MAPFs in Wales.
+
+The public names are listed in ``_PUBLIC`` below, each with the module that defines it.
+They are imported on first use, so ``import cprstats`` stays about as cheap as
+``import pandas`` (statsmodels, seaborn, papermill and openpyxl load only when a function
+that needs them is called). Importing the package does nothing but define names.
+
+All shipped data is synthetic and describes no real child.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from ._version import __version__
+from .errors import CodebookError, CodingError, CprstatsError, FormsError, ParameterError
+
+# public name -> module that defines it (explicit, so the namespace is curated)
+_PUBLIC = {
+    # foundation
+    "load_codebook": "cprstats.codebook",
+    "Codebook": "cprstats.codebook",
+    "read_forms": "cprstats.forms",
+    "code_reviews": "cprstats.coding",
+    "write_dataset": "cprstats.datapackage",
+    "table_schema": "cprstats.datapackage",
+    "data_dictionary": "cprstats.dictionary",
+}
+
+__all__ = sorted(
+    [
+        "__version__",
+        "CprstatsError",
+        "CodebookError",
+        "CodingError",
+        "FormsError",
+        "ParameterError",
+        *_PUBLIC,
+    ]
+)
+
+
+def __getattr__(name: str):
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cprstats' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .codebook import Codebook, load_codebook
+    from .coding import code_reviews
+    from .datapackage import table_schema, write_dataset
+    from .dictionary import data_dictionary
+    from .forms import read_forms
