@@ -25,7 +25,8 @@ Numbers typed as text
     plain number (``"-3"``, ``"+44"``, ``"-1.5e3"``) is left alone: it cannot carry a
     formula (Excel reads it as the number), and prefixing it would turn real numbers into
     text. Numeric columns are never touched. Anything else that starts with ``=``, ``+``,
-    ``-``, ``@``, a tab or a carriage return gets a leading apostrophe in CSV.
+    ``-``, ``@``, a tab, a carriage return or a null character (OWASP ASVS 5.0, 1.2.10)
+    gets a leading apostrophe in CSV.
 XLSX
     openpyxl stores a ``str`` that starts with ``=`` as a formula. Here every text cell is
     stored as a string (``data_type = "s"``) and risky ones also get Excel's own
@@ -74,8 +75,9 @@ __all__ = [
     "FORMULA_TRIGGERS",
 ]
 
-#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: First characters that make a spreadsheet read a cell as a formula: OWASP "CSV Injection"
+#: lists = + - @ tab and carriage return; OWASP ASVS 5.0 requirement 1.2.10 adds the null character.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\x00")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 #: Timestamp written into XLSX files (zip entries and document properties) so that the same
 #: tables give the same bytes. ``SOURCE_DATE_EPOCH`` (reproducible-builds.org) overrides it.

@@ -1,11 +1,12 @@
 """Tests for cprstats.safeio: atomic writes, formula neutralising, deterministic output.
 
-Reference values: the list of formula trigger characters and the apostrophe prefix come from
-the OWASP "CSV Injection" page (https://owasp.org/www-community/attacks/CSV_Injection:
-"Ensure that no cells begin with any of the following characters: Equals to (=), Plus (+),
-Minus (-), At (@), Tab (0x09), Carriage return (0x0D)" and "prepend each cell field with a
-single quote"). The payloads are the examples given on that page. The UTF-8 byte-order mark
-EF BB BF is from the Unicode Standard, section 23.8 ("Byte Order Mark"). The Excel sheet-name
+Reference values: the formula trigger characters (= + - @ tab, carriage return) and the
+single-quote prefix come from the OWASP "CSV Injection" page
+(https://owasp.org/www-community/attacks/CSV_Injection); the null character from OWASP ASVS
+5.0 requirement 1.2.10 ("special characters (including '=', '+', '-', '@', '\\t' (tab), and
+'\\0' (null character)) must be escaped with a single quote"). The payloads are the classic
+examples of that attack (the DDE ``=cmd|' /C calc'!A0`` and HYPERLINK leaks) from the OWASP
+page. The UTF-8 byte-order mark EF BB BF is from the Unicode Standard, section 23.8 ("Byte Order Mark"). The Excel sheet-name
 rules (31 characters, no [ ] : * ? / \\) are Microsoft's ("Rename a worksheet", Excel help).
 """
 
@@ -33,6 +34,7 @@ OWASP_PAYLOADS = [
     "-2+3+cmd|' /C calc'!A0",
     "\t=1+1",
     "\r=1+1",
+    "\x00=1+1",
 ]
 
 
