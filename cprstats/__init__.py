@@ -25,6 +25,8 @@ _PUBLIC = {
     "code_reviews": "cprstats.coding",
     "write_dataset": "cprstats.datapackage",
     "table_schema": "cprstats.datapackage",
+    "read_dataset": "cprstats.datapackage",
+    "validate_dataset": "cprstats.schema",
     "data_dictionary": "cprstats.dictionary",
 }
 
@@ -57,6 +59,7 @@ def __dir__():
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .codebook import Codebook, load_codebook
     from .coding import code_reviews
-    from .datapackage import table_schema, write_dataset
+    from .datapackage import read_dataset, table_schema, write_dataset
+    from .schema import validate_dataset
     from .dictionary import data_dictionary
     from .forms import read_forms
