@@ -1,0 +1,535 @@
+"""Inter-rater agreement between two coders of the same reviews.
+
+A sample of reviews is coded twice, by two people working independently; `agreement`
+says, for every variable and every option of a multi-response variable, how often they
+agreed and how much of that agreement is more than chance. `disagreements` lists every
+cell on which they differ, for the two coders to resolve.
+
+Statistics (each per variable, over the reviews both coders coded)
+
+* ``p_observed``: the proportion of reviews on which the coders agree (percent agreement
+  divided by 100).
+* ``kappa``: Cohen's (1960) kappa, ``(p_o - p_e) / (1 - p_e)``, with ``p_e`` from the two
+  coders' own marginal distributions; ``kappa_se`` is its large-sample standard error
+  when kappa is not zero (Fleiss, Cohen & Everitt 1969, the "ASE" SAS PROC FREQ prints;
+  statsmodels' ``cohens_kappa`` computes the same) and ``ci_low``/``ci_high`` the Wald
+  interval ``kappa +/- z * se`` at ``ci_level``, clipped to [-1, 1].
+* ``pabak``: the prevalence- and bias-adjusted kappa of Byrt, Bishop & Carlin (1993),
+  ``(k * p_o - 1) / (k - 1)``, with ``k`` the number of categories the codebook allows
+  (2 for a yes/no option). Kappa is low when one category dominates even if the coders
+  almost always agree (Feinstein & Cicchetti 1990, "high agreement but low kappa");
+  PABAK and ``p_observed`` show that case. Variables without a fixed set of values
+  (integers, months) have no PABAK.
+* ``alpha``: Krippendorff's alpha for nominal data, from the coincidence matrix
+  (Krippendorff 2011, "Computing Krippendorff's Alpha-Reliability"). It is written here
+  (`krippendorff_alpha`, a few lines of numpy) rather than taken from the ``krippendorff``
+  package: the nominal case is short, tested against Krippendorff's own worked example,
+  and one dependency fewer matters on locked-down laptops.
+
+Missing values
+    A review both coders left empty on a variable (not recorded) is not compared for that
+    variable. A review one coder recorded and the other left empty **counts as a
+    disagreement**: "not recorded" is then treated as a category of its own in every
+    statistic (p_observed, kappa, PABAK and alpha), and ``n_one_missing`` says how many
+    of the disagreements are of that kind. For a multi-response option, "not recorded"
+    is the whole group left empty (see the codebook).
+
+Reviews only one coder coded are left out; they are listed in
+``result.attrs["unmatched"]`` (columns ``review_id, child_no, coded_by``) and a warning
+says how many.
+
+References
+----------
+Byrt T, Bishop J, Carlin JB (1993). Bias, prevalence and kappa. J Clin Epidemiol 46:423-9.
+doi:10.1016/0895-4356(93)90018-V
+Cohen J (1960). A coefficient of agreement for nominal scales. Educ Psychol Meas 20:37-46.
+Feinstein AR, Cicchetti DV (1990). High agreement but low kappa: I. The problems of two
+paradoxes. J Clin Epidemiol 43:543-9. doi:10.1016/0895-4356(90)90158-L
+Fleiss JL, Cohen J, Everitt BS (1969). Large sample standard errors of kappa and weighted
+kappa. Psychol Bull 72:323-7. doi:10.1037/h0028106
+Krippendorff K (2011). Computing Krippendorff's Alpha-Reliability.
+https://repository.upenn.edu/asc_papers/43
+Sim J, Wright CC (2005). The kappa statistic in reliability studies. Phys Ther 85:257-68.
+doi:10.1093/ptj/85.3.257
+
+Examples
+--------
+>>> r = kappa_from_table([[40, 9], [6, 45]])   # Feinstein & Cicchetti (1990), table A
+>>> round(r["p_observed"], 2), round(r["kappa"], 2), round(r["pabak"], 2)
+(0.85, 0.7, 0.7)
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import ParameterError
+
+__all__ = [
+    "agreement",
+    "disagreements",
+    "agreement_summary",
+    "kappa_from_table",
+    "krippendorff_alpha",
+    "AGREEMENT_COLUMNS",
+    "DISAGREEMENT_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "NOT_RECORDED",
+]
+
+#: Columns of `agreement`, in order, whatever the arguments.
+AGREEMENT_COLUMNS = (
+    "variable", "field", "option", "kind", "n", "n_agree", "n_one_missing", "n_categories",
+    "p_observed", "p_expected", "kappa", "kappa_se", "ci_low", "ci_high", "ci_level",
+    "pabak", "alpha", "note",
+)
+#: Columns of `disagreements`.
+DISAGREEMENT_COLUMNS = ("review_id", "child_no", "field", "variable", "value_a", "value_b")
+#: Columns of `agreement_summary`.
+SUMMARY_COLUMNS = (
+    "field", "n_variables", "n_comparisons", "n_agree", "p_observed",
+    "kappa_median", "kappa_min", "kappa_max", "alpha_median",
+)
+#: How a value one coder left empty is shown when the other coder recorded one.
+NOT_RECORDED = "(not recorded)"
+_KEYS = ("review_id", "child_no")
+
+
+# --------------------------------------------------------------------------- statistics
+def kappa_from_table(table, *, ci_level: float = 0.95, k: int | None = None) -> dict[str, float]:
+    """Cohen's kappa, its standard error and interval, and PABAK from a square table.
+
+    Parameters
+    ----------
+    table : array_like, shape (c, c)
+        Counts: coder A's category in rows, coder B's in columns, same order.
+    ci_level : float, default 0.95
+        Level of the Wald interval ``kappa +/- z * se`` (clipped to [-1, 1]).
+    k : int, optional
+        Number of categories for PABAK; by default the size of the table.
+
+    Returns
+    -------
+    dict
+        ``n, n_agree, p_observed, p_expected, kappa, kappa_se, ci_low, ci_high, pabak``.
+        Kappa is NaN when ``p_expected`` is 1 (both coders used one and the same
+        category throughout); the standard error is the large-sample one of Fleiss,
+        Cohen & Everitt (1969).
+
+    Examples
+    --------
+    >>> r = kappa_from_table([[0, 4, 1], [0, 8, 0], [0, 1, 5]])  # the SAS PROC FREQ example
+    >>> round(r["kappa"], 4), round(r["kappa_se"], 4), round(r["ci_low"], 4), round(r["ci_high"], 4)
+    (0.4842, 0.138, 0.2137, 0.7547)
+    """
+    _check_level(ci_level)
+    t = np.asarray(table, dtype=float)
+    if t.ndim != 2 or t.shape[0] != t.shape[1] or t.shape[0] < 1:
+        raise ParameterError(f"table must be a square 2-D array of counts, got shape {t.shape}")
+    if (t < 0).any() or not np.isfinite(t).all():
+        raise ParameterError("table must hold non-negative, finite counts")
+    n = float(t.sum())
+    out = dict(n=n, n_agree=float(np.trace(t)), p_observed=math.nan, p_expected=math.nan,
+               kappa=math.nan, kappa_se=math.nan, ci_low=math.nan, ci_high=math.nan, pabak=math.nan)
+    if n == 0:
+        return out
+    kk = t.shape[0] if k is None else int(k)
+    p = t / n
+    po = float(np.trace(p))
+    rows, cols = p.sum(axis=1), p.sum(axis=0)
+    pe = float((rows * cols).sum())
+    out.update(p_observed=po, p_expected=pe)
+    if kk >= 2:
+        out["pabak"] = (kk * po - 1.0) / (kk - 1.0)
+    if math.isclose(pe, 1.0, rel_tol=0.0, abs_tol=1e-12):
+        return out
+    kappa = (po - pe) / (1.0 - pe)
+    # Fleiss, Cohen & Everitt (1969), eq. 13: var = (A + B - C) / ((1 - pe)^2 n)
+    a = float((np.diag(p) * (1.0 - (rows + cols) * (1.0 - kappa)) ** 2).sum())
+    off = p * (cols[:, None] + rows[None, :]) ** 2
+    np.fill_diagonal(off, 0.0)
+    b = (1.0 - kappa) ** 2 * float(off.sum())
+    c = (kappa - pe * (1.0 - kappa)) ** 2
+    var = max((a + b - c) / ((1.0 - pe) ** 2 * n), 0.0)
+    se = math.sqrt(var)
+    z = _z(ci_level)
+    out.update(kappa=kappa, kappa_se=se, ci_low=max(-1.0, kappa - z * se), ci_high=min(1.0, kappa + z * se))
+    return out
+
+
+def krippendorff_alpha(data) -> float:
+    """Krippendorff's alpha for nominal data, any number of coders, missing values allowed.
+
+    Parameters
+    ----------
+    data : array_like, shape (units, coders)
+        One row per unit (review), one column per coder; ``None`` or NaN where a coder
+        gave no value. Values are compared for equality only.
+
+    Returns
+    -------
+    float
+        ``1 - (n - 1) * sum_{c != k} o_ck / sum_{c != k} n_c n_k`` from the coincidence
+        matrix ``o`` of the units with at least two values (Krippendorff 2011). NaN if
+        fewer than two values are pairable or only one value occurs.
+
+    Examples
+    --------
+    Krippendorff (2011), section C: four observers, twelve units, missing data.
+
+    >>> nan = None
+    >>> obs = [[1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
+    ...        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
+    ...        [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
+    ...        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
+    >>> round(krippendorff_alpha(list(zip(*obs))), 3)
+    0.743
+    """
+    units = [list(u) for u in data]
+    values: dict[Any, int] = {}
+    coded = []
+    for u in units:
+        vals = [v for v in u if not _missing(v)]
+        if len(vals) >= 2:
+            coded.append(vals)
+            for v in vals:
+                values.setdefault(v, len(values))
+    if not coded:
+        return math.nan
+    o = np.zeros((len(values), len(values)))
+    for vals in coded:
+        m = len(vals)
+        idx = [values[v] for v in vals]
+        for i in range(m):
+            for j in range(m):
+                if i != j:
+                    o[idx[i], idx[j]] += 1.0 / (m - 1)
+    n_c = o.sum(axis=1)
+    n = n_c.sum()
+    observed = o.sum() - np.trace(o)
+    expected = n_c.sum() ** 2 - (n_c ** 2).sum()
+    if expected == 0:
+        return math.nan
+    return float(1.0 - (n - 1.0) * observed / expected)
+
+
+def _missing(v) -> bool:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    return isinstance(v, float) and math.isnan(v)
+
+
+def _z(level: float) -> float:
+    from scipy.stats import norm
+
+    return float(norm.ppf(0.5 + level / 2.0))
+
+
+def _check_level(ci_level) -> None:
+    if isinstance(ci_level, bool) or not isinstance(ci_level, (int, float)) or not 0 < ci_level < 1:
+        raise ParameterError(f"ci_level={ci_level!r} is not allowed; give a number between 0 and 1, such as 0.95")
+
+
+# --------------------------------------------------------------------------- inputs
+def _coded(data, cb, name: str) -> pd.DataFrame:
+    """A coded dataset from a coded DataFrame, a raw forms DataFrame or a path to forms."""
+    from .coding import code_reviews
+
+    if isinstance(data, pd.DataFrame):
+        if all(c in data.columns for c in cb.coded_columns):
+            return data
+        return code_reviews(data, cb)
+    if isinstance(data, (str, bytes)) or hasattr(data, "__fspath__"):
+        from .forms import read_forms
+
+        return code_reviews(read_forms(data, codebook=cb), cb)
+    raise ParameterError(
+        f"{name} must be a coded dataset (DataFrame), a forms DataFrame or a path to coding forms, "
+        f"got {type(data).__name__}"
+    )
+
+
+def _matched(coder_a, coder_b, cb) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    a, b = _coded(coder_a, cb, "coder_a"), _coded(coder_b, cb, "coder_b")
+    keyed = []
+    for name, df in (("coder_a", a), ("coder_b", b)):
+        missing = [k for k in _KEYS if k not in df.columns]
+        if missing:
+            raise ParameterError(f"{name} has no column {missing[0]!r}; reviews are matched on review_id and child_no")
+        key = pd.MultiIndex.from_arrays([df["review_id"].astype("string"), df["child_no"].astype("Int64")], names=_KEYS)
+        dup = key[key.duplicated()].unique()
+        if len(dup):
+            shown = ", ".join(f"{r} child {c}" for r, c in list(dup)[:5])
+            raise ParameterError(f"{name} has more than one row for {shown}; each review_id and child_no must appear once")
+        keyed.append(df.set_axis(key, axis=0))
+    a, b = keyed
+    only_a = a.index.difference(b.index, sort=False)
+    only_b = b.index.difference(a.index, sort=False)
+    unmatched = pd.DataFrame(
+        {
+            "review_id": pd.array([k[0] for k in only_a] + [k[0] for k in only_b], dtype="string"),
+            "child_no": pd.array([k[1] for k in only_a] + [k[1] for k in only_b], dtype="Int64"),
+            "coded_by": pd.array(["coder_a"] * len(only_a) + ["coder_b"] * len(only_b), dtype="string"),
+        }
+    )
+    common = a.index.intersection(b.index, sort=False)
+    return a.loc[common], b.loc[common], unmatched
+
+
+def _columns(variables, cb, a, b) -> list[str]:
+    if variables is None:
+        cols = []
+        for fld in cb.input_fields:
+            if fld.kind == "identifier":
+                continue
+            cols.extend(fld.option_columns if fld.type == "list" else [fld.name])
+    else:
+        if isinstance(variables, str):
+            variables = [variables]
+        cols = []
+        for v in variables:
+            if not isinstance(v, str) or not cb.knows(v):
+                close = __import__("difflib").get_close_matches(str(v), list(cb.fields) + list(cb.coded_columns), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ParameterError(f"variables: {v!r} is not a variable or column of the codebook{hint}")
+            fld = cb.fields.get(v)
+            if fld is not None and fld.type == "list":
+                cols.extend(fld.option_columns)
+            elif v in _KEYS:
+                raise ParameterError(f"variables: {v!r} identifies the review; it is what the coders are matched on")
+            else:
+                cols.append(v)
+    absent = [c for c in cols if c not in a.columns or c not in b.columns]
+    if absent:
+        raise ParameterError(f"column {absent[0]!r} is not in both coded datasets")
+    return list(dict.fromkeys(cols))
+
+
+def _as_text(s: pd.Series) -> pd.Series:
+    """Values as comparable strings: codes, yes/no for booleans, YYYY-MM for months; <NA> if empty."""
+    if isinstance(s.dtype, pd.BooleanDtype) or s.dtype == bool:
+        out = s.map(lambda v: pd.NA if _missing(v) else ("yes" if v else "no"))
+    else:
+        out = s.map(lambda v: pd.NA if _missing(v) else str(v))
+    return out.astype("string")
+
+
+# --------------------------------------------------------------------------- public
+def agreement(coder_a, coder_b, variables: Sequence[str] | str | None = None, *,
+              ci_level: float = 0.95, codebook=None) -> pd.DataFrame:
+    """Agreement between two coders, per variable and per option of multi-response variables.
+
+    Parameters
+    ----------
+    coder_a, coder_b : DataFrame or path
+        Each coder's coded dataset (as `cprstats.code_reviews` returns), raw coding forms
+        (a DataFrame from `cprstats.read_forms`), or the path of a forms file or folder.
+        Reviews are matched on ``review_id`` and ``child_no``.
+    variables : str or list of str, optional
+        Variables (``outcome``; a multi-response name such as ``themes`` means all its
+        options) or coded columns (``th_escalation``). By default every variable a coder
+        types, except the identifiers.
+    ci_level : float, default 0.95
+        Level of the interval for kappa.
+    codebook : Codebook or path, optional
+        By default the packaged codebook.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per coded column, columns `AGREEMENT_COLUMNS`: ``variable`` (the coded
+        column), ``field`` (its codebook variable), ``option`` (the option of a
+        multi-response variable, else <NA>), ``kind``, ``n`` (reviews compared),
+        ``n_agree``, ``n_one_missing`` (disagreements where one coder left it empty),
+        ``n_categories`` (k for PABAK), ``p_observed``, ``p_expected``, ``kappa``,
+        ``kappa_se``, ``ci_low``, ``ci_high``, ``ci_level``, ``pabak``, ``alpha`` and
+        ``note`` (why a statistic is missing). Unrounded. ``attrs["unmatched"]`` lists
+        the reviews only one coder coded.
+
+    Raises
+    ------
+    ParameterError
+        Unknown variables, a bad ``ci_level``, or a review coded twice by one coder.
+    CodingError
+        If forms given as paths or raw tables fail validation.
+
+    See Also
+    --------
+    disagreements : every cell on which the coders differ.
+    agreement_summary : the table condensed per variable group and overall.
+
+    Examples
+    --------
+    >>> import cprstats
+    >>> a = cprstats.load_example("double_coding_a")  # doctest: +SKIP
+    >>> b = cprstats.load_example("double_coding_b")  # doctest: +SKIP
+    >>> cprstats.agreement(a, b, ["outcome", "themes"])  # doctest: +SKIP
+    """
+    from .codebook import load_codebook
+
+    _check_level(ci_level)
+    cb = codebook if hasattr(codebook, "coded_columns") else load_codebook(codebook)
+    a, b, unmatched = _matched(coder_a, coder_b, cb)
+    cols = _columns(variables, cb, a, b)
+    records = [_one(c, a[c], b[c], cb, ci_level) for c in cols]
+    out = pd.DataFrame.from_records(records, columns=list(AGREEMENT_COLUMNS))
+    for c in ("variable", "field", "option", "kind", "note"):
+        out[c] = out[c].astype("string")
+    for c in ("n", "n_agree", "n_one_missing", "n_categories"):
+        out[c] = out[c].astype("Int64")
+    _warn_unmatched(unmatched)
+    out.attrs["unmatched"] = unmatched
+    return out
+
+
+def _one(col, sa, sb, cb, ci_level) -> dict[str, Any]:
+    fld, option = cb.resolve(col)
+    ta, tb = _as_text(sa), _as_text(sb)
+    both_missing = ta.isna() & tb.isna()
+    ta, tb = ta[~both_missing], tb[~both_missing]
+    one_missing = int((ta.isna() ^ tb.isna()).sum())
+    ta, tb = ta.fillna(NOT_RECORDED), tb.fillna(NOT_RECORDED)
+    if option is not None or fld.type == "boolean":
+        k = 2
+    elif fld.categories:
+        k = len(fld.categories)
+    else:
+        k = None
+    levels = sorted(set(ta) | set(tb))
+    if levels:
+        table = pd.crosstab(pd.Categorical(ta, levels), pd.Categorical(tb, levels), dropna=False).to_numpy()
+    else:  # no review recorded by either coder
+        table = np.zeros((1, 1))
+    stats = kappa_from_table(table, ci_level=ci_level, k=k if k else max(len(levels), 1))
+    alpha = krippendorff_alpha(zip(ta.tolist(), tb.tolist()))
+    note = pd.NA
+    if stats["n"] == 0:
+        note = "no review coded by both coders"
+    elif math.isnan(stats["kappa"]):
+        note = "kappa and alpha undefined: both coders gave the same single value throughout"
+    return dict(
+        variable=col, field=fld.name, option=option if option is not None else pd.NA,
+        kind="multi" if option is not None else fld.kind, n=int(stats["n"]), n_agree=int(stats["n_agree"]),
+        n_one_missing=one_missing, n_categories=k if k else pd.NA,
+        p_observed=stats["p_observed"], p_expected=stats["p_expected"], kappa=stats["kappa"],
+        kappa_se=stats["kappa_se"], ci_low=stats["ci_low"], ci_high=stats["ci_high"], ci_level=float(ci_level),
+        pabak=stats["pabak"] if k else math.nan, alpha=alpha, note=note,
+    )
+
+
+def _warn_unmatched(unmatched: pd.DataFrame) -> None:
+    if len(unmatched):
+        shown = ", ".join(f"{r.review_id} child {r.child_no} ({r.coded_by})" for r in unmatched.head(5).itertuples())
+        more = f" and {len(unmatched) - 5} more" if len(unmatched) > 5 else ""
+        warnings.warn(
+            f"{len(unmatched)} review(s) were coded by only one coder and are left out: {shown}{more}",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def disagreements(coder_a, coder_b, variables: Sequence[str] | str | None = None, *, codebook=None) -> pd.DataFrame:
+    """Every cell on which two coders differ, for them to resolve.
+
+    Parameters
+    ----------
+    coder_a, coder_b, variables, codebook
+        As for `agreement`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns `DISAGREEMENT_COLUMNS`: ``review_id``, ``child_no``, ``field`` (codebook
+        variable), ``variable`` (coded column), ``value_a``, ``value_b``. Values are codes,
+        ``yes``/``no`` for options and booleans, ``YYYY-MM`` for months, and
+        ``"(not recorded)"`` where one coder left the cell empty. Sorted by review, then in
+        codebook order. The file names reviews: it is a working file, not for publication.
+        ``attrs["unmatched"]`` lists the reviews only one coder coded.
+
+    Examples
+    --------
+    >>> cprstats.disagreements(a, b, "themes")  # doctest: +SKIP
+    """
+    from .codebook import load_codebook
+
+    cb = codebook if hasattr(codebook, "coded_columns") else load_codebook(codebook)
+    a, b, unmatched = _matched(coder_a, coder_b, cb)
+    cols = _columns(variables, cb, a, b)
+    frames = []
+    order = {c: i for i, c in enumerate(cols)}
+    for c in cols:
+        ta, tb = _as_text(a[c]), _as_text(b[c])
+        differ = (ta.fillna(NOT_RECORDED) != tb.fillna(NOT_RECORDED)) & ~(ta.isna() & tb.isna())
+        if differ.any():
+            idx = differ[differ].index
+            frames.append(pd.DataFrame({
+                "review_id": idx.get_level_values(0), "child_no": idx.get_level_values(1),
+                "field": cb.resolve(c)[0].name, "variable": c,
+                "value_a": ta[differ].fillna(NOT_RECORDED).to_numpy(),
+                "value_b": tb[differ].fillna(NOT_RECORDED).to_numpy(),
+            }))
+    if frames:
+        out = pd.concat(frames, ignore_index=True)
+        out["_o"] = out["variable"].map(order)
+        out = out.sort_values(["review_id", "child_no", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    else:
+        out = pd.DataFrame({c: [] for c in DISAGREEMENT_COLUMNS})
+    out = out.astype({"review_id": "string", "child_no": "Int64", "field": "string", "variable": "string",
+                      "value_a": "string", "value_b": "string"})[list(DISAGREEMENT_COLUMNS)]
+    _warn_unmatched(unmatched)
+    out.attrs["unmatched"] = unmatched
+    return out
+
+
+def agreement_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Condense an `agreement` table: one row per codebook variable, then one for all.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The result of `agreement`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns `SUMMARY_COLUMNS`: ``field`` (``"all"`` on the last row), ``n_variables``
+        (coded columns), ``n_comparisons`` and ``n_agree`` (summed over the columns),
+        ``p_observed`` (their ratio: pooled percent agreement / 100), and the median,
+        minimum and maximum kappa and the median alpha over the columns (NaN kappas,
+        where both coders gave one value throughout, are left out).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"field": ["themes", "themes", "outcome"], "n": [10, 10, 10],
+    ...                   "n_agree": [9, 7, 10], "kappa": [0.8, 0.4, 1.0], "alpha": [0.8, 0.4, 1.0]})
+    >>> agreement_summary(t)[["field", "n_comparisons", "p_observed", "kappa_median"]]
+         field  n_comparisons  p_observed  kappa_median
+    0   themes             20    0.800000           0.6
+    1  outcome             10    1.000000           1.0
+    2      all             30    0.866667           0.8
+    """
+    missing = [c for c in ("field", "n", "n_agree", "kappa", "alpha") if c not in table.columns]
+    if missing:
+        raise ParameterError(f"table must be the result of agreement(); it has no column {missing[0]!r}")
+
+    def row(name, g):
+        n, agree = int(g["n"].sum()), int(g["n_agree"].sum())
+        kap = pd.to_numeric(g["kappa"], errors="coerce").dropna()
+        alp = pd.to_numeric(g["alpha"], errors="coerce").dropna()
+        return dict(field=name, n_variables=len(g), n_comparisons=n, n_agree=agree,
+                    p_observed=agree / n if n else math.nan,
+                    kappa_median=float(kap.median()) if len(kap) else math.nan,
+                    kappa_min=float(kap.min()) if len(kap) else math.nan,
+                    kappa_max=float(kap.max()) if len(kap) else math.nan,
+                    alpha_median=float(alp.median()) if len(alp) else math.nan)
+
+    fields = list(dict.fromkeys(table["field"].tolist()))
+    rows = [row(f, table[table["field"] == f]) for f in fields] + [row("all", table)]
+    out = pd.DataFrame.from_records(rows, columns=list(SUMMARY_COLUMNS))
+    out["field"] = out["field"].astype("string")
+    return out

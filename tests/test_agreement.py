@@ -1,0 +1,275 @@
+"""Tests for cprstats.agreement: kappa, PABAK and alpha against published worked examples,
+and the per-variable table, disagreements and summary on small synthetic double-coded forms.
+
+All review data here are synthetic.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cprstats
+from cprstats.agreement import (
+    AGREEMENT_COLUMNS,
+    DISAGREEMENT_COLUMNS,
+    NOT_RECORDED,
+    SUMMARY_COLUMNS,
+    agreement,
+    agreement_summary,
+    disagreements,
+    kappa_from_table,
+    krippendorff_alpha,
+)
+from cprstats.errors import ParameterError
+
+
+# --------------------------------------------------------------------------- published examples
+@pytest.mark.parametrize(
+    "table, p_o, p_e, kappa",
+    [
+        # Feinstein & Cicchetti (1990) J Clin Epidemiol 43:543, the "first paradox", as tabulated
+        # in Gerstman, Epidemiology Kept Simple, 3rd ed., Table 10.6A/B:
+        # A: po .85, pe .50, kappa .70;  B: po .85, pe .78, kappa .32 (same agreement, low kappa).
+        ([[40, 9], [6, 45]], 0.85, 0.50, 0.70),
+        ([[80, 10], [5, 5]], 0.85, 0.78, 0.32),
+    ],
+)
+def test_kappa_paradox_feinstein_cicchetti(table, p_o, p_e, kappa):
+    r = kappa_from_table(table)
+    assert r["p_observed"] == pytest.approx(p_o, abs=5e-3)
+    assert r["p_expected"] == pytest.approx(p_e, abs=5e-3)
+    assert r["kappa"] == pytest.approx(kappa, abs=5e-3)
+    # PABAK (Byrt, Bishop & Carlin 1993) = (k po - 1)/(k - 1) = 2 * .85 - 1 = .70 for both tables:
+    # the adjusted index does not fall with prevalence, which is the point of reporting it.
+    assert r["pabak"] == pytest.approx(0.70, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "table, kappa",
+    [
+        # Sim & Wright (2005) Phys Ther 85:257, Table 1 (lateral shift, 39 patients): kappa .67
+        ([[22, 2], [4, 11]], 0.67),
+        # Sim & Wright (2005) Table 2 (pain, 4 ordinal categories), unweighted kappa .55
+        ([[15, 3, 1, 1], [4, 18, 3, 2], [4, 5, 16, 4], [1, 2, 4, 17]], 0.55),
+        # Sim & Wright (2005) Table 3 (McKenzie syndromes, 3 categories): kappa .46
+        ([[22, 10, 2], [6, 27, 11], [2, 5, 17]], 0.46),
+    ],
+)
+def test_kappa_sim_wright(table, kappa):
+    # Tables and the two-decimal kappas as transcribed in the tests of the R package irt
+    # (emreguns/irt, tests/testthat/test-classification.R, "kappa_coef", citing Sim & Wright 2005).
+    assert kappa_from_table(table)["kappa"] == pytest.approx(kappa, abs=5e-3)
+
+
+def test_kappa_standard_error_and_interval_sas():
+    # SAS PROC FREQ AGREE printout for the 3x3 table [[0,4,1],[0,8,0],[0,1,5]], as quoted in
+    # statsmodels/stats/tests/test_inter_rater.py (TestUnweightedCohens): Kappa 0.4842,
+    # ASE 0.1380, 95% confidence limits 0.2137 to 0.7547.
+    r = kappa_from_table([[0, 4, 1], [0, 8, 0], [0, 1, 5]], ci_level=0.95)
+    assert r["kappa"] == pytest.approx(0.4842, abs=5e-5)
+    assert r["kappa_se"] == pytest.approx(0.1380, abs=5e-5)
+    assert r["ci_low"] == pytest.approx(0.2137, abs=5e-5)
+    assert r["ci_high"] == pytest.approx(0.7547, abs=5e-5)
+    wider = kappa_from_table([[0, 4, 1], [0, 8, 0], [0, 1, 5]], ci_level=0.99)
+    assert wider["ci_low"] < r["ci_low"] and wider["ci_high"] > r["ci_high"]
+
+
+def test_kappa_se_matches_statsmodels_on_random_tables():
+    # An independent implementation of the same Fleiss, Cohen & Everitt (1969) variance.
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    rng = np.random.default_rng(20240601)
+    for size in (2, 3, 5):
+        for _ in range(5):
+            t = rng.integers(0, 20, size=(size, size)) + np.eye(size, dtype=int) * 15
+            ours, theirs = kappa_from_table(t), cohens_kappa(t)
+            assert ours["kappa"] == pytest.approx(theirs.kappa, rel=1e-12)
+            assert ours["kappa_se"] == pytest.approx(theirs.std_kappa, rel=1e-10)
+
+
+def test_kappa_degenerate_tables():
+    one = kappa_from_table([[12, 0], [0, 0]])  # both coders said "no" to every review
+    assert one["p_observed"] == 1.0 and math.isnan(one["kappa"]) and one["pabak"] == 1.0
+    empty = kappa_from_table([[0, 0], [0, 0]])
+    assert empty["n"] == 0 and math.isnan(empty["p_observed"])
+    with pytest.raises(ParameterError, match="square"):
+        kappa_from_table([[1, 2, 3]])
+    with pytest.raises(ParameterError, match="ci_level=1.5"):
+        kappa_from_table([[1, 0], [0, 1]], ci_level=1.5)
+
+
+def test_krippendorff_alpha_worked_examples():
+    # Krippendorff (2011) "Computing Krippendorff's Alpha-Reliability", section C: 4 observers,
+    # 12 units, missing values; nominal alpha = 0.743 (also the doctest of the PyPI package
+    # krippendorff, which quotes the same data).
+    nan = None
+    obs = [[1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
+           [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
+           [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
+           [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
+    assert krippendorff_alpha(list(zip(*obs))) == pytest.approx(0.743, abs=5e-4)
+    # Krippendorff (2011) section A, binary data, two observers, ten units. Computed by hand
+    # from the coincidence matrix (o_00 = 10, o_01 = o_10 = 4, o_11 = 2; n_0 = 14, n_1 = 6):
+    # alpha = 1 - (20 - 1) * 4 / (14 * 6) = 0.0952.
+    a = [0, 1, 0, 0, 0, 0, 0, 0, 1, 0]
+    b = [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]
+    assert krippendorff_alpha(zip(a, b)) == pytest.approx(1 - 19 * 4 / 84, abs=1e-12)
+    assert math.isnan(krippendorff_alpha([(1, 1), (1, 1)]))  # one value only: undefined
+    assert math.isnan(krippendorff_alpha([(1, None)]))  # nothing pairable
+
+
+# --------------------------------------------------------------------------- coded forms
+def _forms(rows):
+    """Raw forms as read_forms gives them (all strings), for a few synthetic reviews."""
+    base = {"local_authority": "powys", "review_type": "cpr_concise", "incident_date": "2019-05",
+            "outcome": "death", "incident_type": "suicide", "sex": "female"}
+    recs = []
+    for r in rows:
+        rec = {**base, **r}
+        recs.append({k: str(v) for k, v in rec.items()})
+    df = pd.DataFrame(recs).fillna("")
+    df.index = pd.RangeIndex(2, 2 + len(df), name="row")
+    return df
+
+
+@pytest.fixture(scope="module")
+def coders():
+    ids = [f"SYN {i} 2019" for i in range(1, 9)]
+    a_rows, b_rows = [], []
+    outcomes_a = ["death", "death", "death", "life_threatening_injury", "death", "death", "serious_impairment", "death"]
+    outcomes_b = ["death", "death", "life_threatening_injury", "life_threatening_injury", "death", "death", "serious_impairment", "death"]
+    themes_a = ["escalation", "recording", "escalation; recording", "none", "", "escalation", "communication", "voice_of_child"]
+    themes_b = ["escalation", "recording", "escalation", "none", "escalation", "", "communication", "voice_of_child"]
+    for i, rid in enumerate(ids):
+        a_rows.append({"review_id": rid, "child_no": 1, "outcome": outcomes_a[i], "themes": themes_a[i]})
+        b_rows.append({"review_id": rid, "child_no": 1, "outcome": outcomes_b[i], "themes": themes_b[i]})
+    # a review only coder A coded, and one only coder B coded
+    a_rows.append({"review_id": "SYN 20 2020", "child_no": 1, "themes": "recording"})
+    b_rows.append({"review_id": "SYN 21 2020", "child_no": 2, "themes": "recording"})
+    a = cprstats.code_reviews(_forms(a_rows))
+    b = cprstats.code_reviews(_forms(b_rows))
+    return a, b
+
+
+def test_agreement_table_values(coders):
+    a, b = coders
+    with pytest.warns(UserWarning, match="2 review.*only one coder.*SYN 20 2020"):
+        res = agreement(a, b, ["outcome", "th_escalation", "th_recording", "sex"])
+    assert tuple(res.columns) == AGREEMENT_COLUMNS
+    assert res["variable"].tolist() == ["outcome", "th_escalation", "th_recording", "sex"]
+    out = res.set_index("variable")
+    # outcome: 8 matched reviews, one disagreement (review 3: death vs life-threatening injury)
+    o = out.loc["outcome"]
+    assert (o["n"], o["n_agree"], o["n_one_missing"], o["n_categories"]) == (8, 7, 0, 4)
+    table = [[5, 1, 0], [0, 1, 0], [0, 0, 1]]  # A rows x B columns: death, injury, impairment
+    ref = kappa_from_table(table, k=4)
+    assert o["kappa"] == pytest.approx(ref["kappa"]) and o["kappa_se"] == pytest.approx(ref["kappa_se"])
+    assert o["pabak"] == pytest.approx((4 * 7 / 8 - 1) / 3)
+    assert o["field"] == "outcome" and pd.isna(o["option"]) and o["kind"] == "categorical"
+    # th_escalation: review 5 and 6 have the themes group recorded by one coder only
+    # (counted as disagreements), review 3 recorded by both (yes vs yes), review 4 'none' (no vs no).
+    e = out.loc["th_escalation"]
+    assert (e["n"], e["n_agree"], e["n_one_missing"]) == (8, 6, 2)
+    assert e["field"] == "themes" and e["option"] == "escalation" and e["kind"] == "multi"
+    r = out.loc["th_recording"]  # review 3: yes vs no; reviews 5, 6 one missing
+    assert (r["n"], r["n_agree"], r["n_one_missing"]) == (8, 5, 2)
+    s = out.loc["sex"]  # identical on every review
+    assert s["p_observed"] == 1.0 and math.isnan(s["kappa"]) and "undefined" in s["note"]
+    assert res["ci_level"].eq(0.95).all()
+    unmatched = res.attrs["unmatched"]
+    assert unmatched.to_dict("list") == {"review_id": ["SYN 20 2020", "SYN 21 2020"], "child_no": [1, 2],
+                                         "coded_by": ["coder_a", "coder_b"]}
+
+
+def test_agreement_alpha_counts_one_sided_missing_as_disagreement(coders):
+    a, b = coders
+    with pytest.warns(UserWarning):
+        e = agreement(a, b, "th_escalation").iloc[0]
+    va = ["yes", "no", "yes", "no", NOT_RECORDED, "yes", "no", "no"]
+    vb = ["yes", "no", "yes", "no", "yes", NOT_RECORDED, "no", "no"]
+    assert e["alpha"] == pytest.approx(krippendorff_alpha(zip(va, vb)))
+
+
+def test_agreement_default_variables_and_multi_expansion(coders):
+    a, b = coders
+    cb = cprstats.load_codebook()
+    with pytest.warns(UserWarning):
+        res = agreement(a, b)
+    expected = []
+    for f in cb.input_fields:
+        if f.kind != "identifier":
+            expected += list(f.option_columns) if f.type == "list" else [f.name]
+    assert res["variable"].tolist() == expected
+    with pytest.warns(UserWarning):
+        themes = agreement(a, b, "themes")
+    assert themes["variable"].tolist() == list(cb.option_columns("themes"))
+
+
+def test_agreement_identical_coders_agree_perfectly(coders):
+    a, _ = coders
+    res = agreement(a, a.copy(), ["outcome", "themes"])
+    assert res["p_observed"].eq(1.0).all()
+    assert res["n_one_missing"].eq(0).all()
+    assert res.loc[res["variable"] == "outcome", "kappa"].iloc[0] == pytest.approx(1.0)
+
+
+def test_agreement_bad_arguments(coders):
+    a, b = coders
+    with pytest.raises(ParameterError, match=r"'outcom'.*did you mean 'outcome'"):
+        agreement(a, b, ["outcom"])
+    with pytest.raises(ParameterError, match="ci_level=95"):
+        agreement(a, b, ["outcome"], ci_level=95)
+    with pytest.raises(ParameterError, match="identifies the review"):
+        agreement(a, b, ["review_id"])
+    with pytest.raises(ParameterError, match="coder_b must be"):
+        agreement(a, 42)
+    dup = pd.concat([a, a.iloc[[0]]], ignore_index=True)
+    with pytest.raises(ParameterError, match="coder_a has more than one row for SYN 1 2019 child 1"):
+        agreement(dup, b)
+
+
+def test_agreement_accepts_raw_forms():
+    forms = _forms([{"review_id": "SYN 1 2019", "child_no": 1, "outcome": "Death"},
+                    {"review_id": "SYN 2 2019", "child_no": 1, "outcome": "other", "review_type": "mapf"}])
+    other = _forms([{"review_id": "SYN 1 2019", "child_no": 1, "outcome": "death"},
+                    {"review_id": "SYN 2 2019", "child_no": 1, "outcome": "Marwolaeth", "review_type": "mapf"}])
+    res = agreement(forms, other, "outcome").iloc[0]
+    assert (res["n"], res["n_agree"]) == (2, 1)
+
+
+def test_disagreements_lists_every_differing_cell(coders):
+    a, b = coders
+    with pytest.warns(UserWarning):
+        d = disagreements(a, b, ["outcome", "themes"])
+    assert tuple(d.columns) == DISAGREEMENT_COLUMNS
+    got = list(d[["review_id", "variable", "value_a", "value_b"]].itertuples(index=False, name=None))
+    nr = NOT_RECORDED
+    assert got == [
+        ("SYN 3 2019", "outcome", "death", "life_threatening_injury"),
+        ("SYN 3 2019", "th_recording", "yes", "no"),
+    ] + [("SYN 5 2019", c, nr, "yes" if c == "th_escalation" else "no") for c in cprstats.load_codebook().option_columns("themes")] + [
+        ("SYN 6 2019", c, "yes" if c == "th_escalation" else "no", nr) for c in cprstats.load_codebook().option_columns("themes")
+    ]
+    assert d["child_no"].eq(1).all() and d["field"].isin(["outcome", "themes"]).all()
+    assert len(disagreements(a, a.copy(), "outcome")) == 0
+
+
+def test_agreement_summary(coders):
+    a, b = coders
+    with pytest.warns(UserWarning):
+        res = agreement(a, b, ["outcome", "themes"])
+    s = agreement_summary(res)
+    assert tuple(s.columns) == SUMMARY_COLUMNS
+    assert s["field"].tolist() == ["outcome", "themes", "all"]
+    themes = s.set_index("field").loc["themes"]
+    assert themes["n_variables"] == 9 and themes["n_comparisons"] == 72
+    # themes: 2 one-sided reviews x 9 options + the recording disagreement on review 3
+    assert themes["n_agree"] == 72 - 18 - 1
+    total = s.set_index("field").loc["all"]
+    assert total["p_observed"] == pytest.approx((7 + 53) / 80)
+    with pytest.raises(ParameterError, match="result of agreement"):
+        agreement_summary(pd.DataFrame({"x": [1]}))
