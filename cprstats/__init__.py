@@ -28,6 +28,9 @@ _PUBLIC = {
     "read_dataset": "cprstats.datapackage",
     "validate_dataset": "cprstats.schema",
     "data_dictionary": "cprstats.dictionary",
+    # identifier guard
+    "find_identifiers": "cprstats.guard",
+    "check_forms": "cprstats.guard",
 }
 
 __all__ = sorted(
@@ -63,3 +66,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .schema import validate_dataset
     from .dictionary import data_dictionary
     from .forms import read_forms
+    from .guard import check_forms, find_identifiers
