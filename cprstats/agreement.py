@@ -225,9 +225,10 @@ def _missing(v) -> bool:
 
 
 def _z(level: float) -> float:
-    from scipy.stats import norm
+    # the standard library's normal quantile (Wichura's AS 241) avoids importing scipy.stats
+    from statistics import NormalDist
 
-    return float(norm.ppf(0.5 + level / 2.0))
+    return NormalDist().inv_cdf(0.5 + level / 2.0)
 
 
 def _check_level(ci_level) -> None:
@@ -254,7 +255,8 @@ def _coded(data, cb, name: str) -> pd.DataFrame:
     )
 
 
-def _matched(coder_a, coder_b, cb) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _matched(coder_a, coder_b, cb):
+    """Both coders' rows for the reviews both coded, in A's order; the unmatched; the keys."""
     a, b = _coded(coder_a, cb, "coder_a"), _coded(coder_b, cb, "coder_b")
     keyed = []
     for name, df in (("coder_a", a), ("coder_b", b)):
@@ -278,7 +280,10 @@ def _matched(coder_a, coder_b, cb) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataF
         }
     )
     common = a.index.intersection(b.index, sort=False)
-    return a.loc[common], b.loc[common], unmatched
+    a, b = a.loc[common], b.loc[common]
+    keys = (a.index.get_level_values(0).to_numpy(object), a.index.get_level_values(1).to_numpy(object))
+    a.attrs, b.attrs = {}, {}
+    return a, b, unmatched, keys
 
 
 def _columns(variables, cb, a, b) -> list[str]:
@@ -310,13 +315,41 @@ def _columns(variables, cb, a, b) -> list[str]:
     return list(dict.fromkeys(cols))
 
 
-def _as_text(s: pd.Series) -> pd.Series:
-    """Values as comparable strings: codes, yes/no for booleans, YYYY-MM for months; <NA> if empty."""
+def _as_text(s: pd.Series) -> np.ndarray:
+    """Values as comparable strings (codes, yes/no for booleans, YYYY-MM for months), None if empty."""
     if isinstance(s.dtype, pd.BooleanDtype) or s.dtype == bool:
-        out = s.map(lambda v: pd.NA if _missing(v) else ("yes" if v else "no"))
-    else:
-        out = s.map(lambda v: pd.NA if _missing(v) else str(v))
-    return out.astype("string")
+        raw = s.to_numpy(dtype=object, na_value=None)
+        return np.array([None if v is None else ("yes" if v else "no") for v in raw], dtype=object)
+    return s.astype("string").to_numpy(dtype=object, na_value=None)
+
+
+def _pairs(sa: pd.Series, sb: pd.Series):
+    """Both coders' values, "not recorded" filled in where only one left it empty.
+
+    Returns the two arrays, a mask of the reviews compared (not both empty) and the
+    number compared where exactly one coder left the value empty.
+    """
+    ta, tb = _as_text(sa), _as_text(sb)
+    na_a = np.array([v is None for v in ta], dtype=bool)
+    na_b = np.array([v is None for v in tb], dtype=bool)
+    keep = ~(na_a & na_b)
+    ta = np.where(na_a, NOT_RECORDED, ta)
+    tb = np.where(na_b, NOT_RECORDED, tb)
+    return ta, tb, keep, int((na_a ^ na_b).sum())
+
+
+def _alpha_from_table(t: np.ndarray) -> float:
+    """Krippendorff's nominal alpha for two coders with no missing pairs, from their table.
+
+    With two values per unit the coincidence matrix is ``T + T'`` (Krippendorff 2011).
+    """
+    o = t + t.T
+    n_c = o.sum(axis=1)
+    n = n_c.sum()
+    expected = n ** 2 - (n_c ** 2).sum()
+    if n == 0 or expected == 0:
+        return math.nan
+    return float(1.0 - (n - 1.0) * (o.sum() - np.trace(o)) / expected)
 
 
 # --------------------------------------------------------------------------- public
@@ -374,7 +407,7 @@ def agreement(coder_a, coder_b, variables: Sequence[str] | str | None = None, *,
 
     _check_level(ci_level)
     cb = codebook if hasattr(codebook, "coded_columns") else load_codebook(codebook)
-    a, b, unmatched = _matched(coder_a, coder_b, cb)
+    a, b, unmatched, _ = _matched(coder_a, coder_b, cb)
     cols = _columns(variables, cb, a, b)
     records = [_one(c, a[c], b[c], cb, ci_level) for c in cols]
     out = pd.DataFrame.from_records(records, columns=list(AGREEMENT_COLUMNS))
@@ -389,24 +422,19 @@ def agreement(coder_a, coder_b, variables: Sequence[str] | str | None = None, *,
 
 def _one(col, sa, sb, cb, ci_level) -> dict[str, Any]:
     fld, option = cb.resolve(col)
-    ta, tb = _as_text(sa), _as_text(sb)
-    both_missing = ta.isna() & tb.isna()
-    ta, tb = ta[~both_missing], tb[~both_missing]
-    one_missing = int((ta.isna() ^ tb.isna()).sum())
-    ta, tb = ta.fillna(NOT_RECORDED), tb.fillna(NOT_RECORDED)
+    ta, tb, keep, one_missing = _pairs(sa, sb)
+    ta, tb = ta[keep], tb[keep]
     if option is not None or fld.type == "boolean":
         k = 2
     elif fld.categories:
         k = len(fld.categories)
     else:
         k = None
-    levels = sorted(set(ta) | set(tb))
-    if levels:
-        table = pd.crosstab(pd.Categorical(ta, levels), pd.Categorical(tb, levels), dropna=False).to_numpy()
-    else:  # no review recorded by either coder
-        table = np.zeros((1, 1))
+    codes, levels = pd.factorize(np.concatenate([ta, tb]).astype(str), sort=True)
+    table = np.zeros((max(len(levels), 1),) * 2)
+    np.add.at(table, (codes[: len(ta)], codes[len(ta):]), 1.0)
     stats = kappa_from_table(table, ci_level=ci_level, k=k if k else max(len(levels), 1))
-    alpha = krippendorff_alpha(zip(ta.tolist(), tb.tolist()))
+    alpha = _alpha_from_table(table)
     note = pd.NA
     if stats["n"] == 0:
         note = "no review coded by both coders"
@@ -458,20 +486,18 @@ def disagreements(coder_a, coder_b, variables: Sequence[str] | str | None = None
     from .codebook import load_codebook
 
     cb = codebook if hasattr(codebook, "coded_columns") else load_codebook(codebook)
-    a, b, unmatched = _matched(coder_a, coder_b, cb)
+    a, b, unmatched, (rid, child) = _matched(coder_a, coder_b, cb)
     cols = _columns(variables, cb, a, b)
     frames = []
     order = {c: i for i, c in enumerate(cols)}
     for c in cols:
-        ta, tb = _as_text(a[c]), _as_text(b[c])
-        differ = (ta.fillna(NOT_RECORDED) != tb.fillna(NOT_RECORDED)) & ~(ta.isna() & tb.isna())
+        ta, tb, keep, _ = _pairs(a[c], b[c])
+        differ = keep & (ta != tb)
         if differ.any():
-            idx = differ[differ].index
             frames.append(pd.DataFrame({
-                "review_id": idx.get_level_values(0), "child_no": idx.get_level_values(1),
+                "review_id": rid[differ], "child_no": child[differ],
                 "field": cb.resolve(c)[0].name, "variable": c,
-                "value_a": ta[differ].fillna(NOT_RECORDED).to_numpy(),
-                "value_b": tb[differ].fillna(NOT_RECORDED).to_numpy(),
+                "value_a": ta[differ], "value_b": tb[differ],
             }))
     if frames:
         out = pd.concat(frames, ignore_index=True)
