@@ -31,6 +31,13 @@ _PUBLIC = {
     # identifier guard
     "find_identifiers": "cprstats.guard",
     "check_forms": "cprstats.guard",
+    # disclosure control and presentation
+    "suppress": "cprstats.disclosure",
+    "disclosure_policy": "cprstats.disclosure",
+    "DisclosurePolicy": "cprstats.disclosure",
+    "format_table": "cprstats.formatting",
+    "footnotes": "cprstats.formatting",
+    "t": "cprstats.i18n",
 }
 
 __all__ = sorted(
@@ -67,3 +74,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .dictionary import data_dictionary
     from .forms import read_forms
     from .guard import check_forms, find_identifiers
+    from .disclosure import DisclosurePolicy, disclosure_policy, suppress
+    from .formatting import footnotes, format_table
+    from .i18n import t

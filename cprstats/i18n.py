@@ -1,0 +1,271 @@
+"""Bilingual (English and Welsh) user-interface strings and number and date formats.
+
+Every word a reader sees that is not a codebook label (table headings, markers, footnotes,
+report section headings, month names) lives in ``cprstats/strings.yaml`` with an English
+and a Welsh text. Like the codebook, Welsh checked against an official bilingual source is
+marked ``cy_status: verified`` with its ``cy_source``; `untranslated` lists the rest for a
+translator.
+
+Welsh Government's Welsh-language statistical releases write percentages as English does
+("17.8%", https://llyw.cymru/node/51733), so `format_percent` is the same in both
+languages; month names differ (`format_month`).
+
+Examples
+--------
+>>> t("heading.count", lang="cy")
+'Nifer'
+>>> t("footnote.small_denominator", threshold=5)
+'Percentages and intervals are not shown where the denominator is under 5.'
+>>> format_percent(12 / 33, lang="cy")
+'36.4%'
+>>> format_month("2020-03", lang="cy")
+'Mawrth 2020'
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import string
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable, Mapping
+
+from .codebook import LANGUAGES, Text, check_lang
+from .errors import CprstatsError, ParameterError
+
+__all__ = [
+    "t",
+    "strings",
+    "texts",
+    "untranslated",
+    "placeholders",
+    "format_percent",
+    "format_count",
+    "format_number",
+    "format_month",
+]
+
+
+def strings() -> dict[str, Text]:
+    """Every UI string, key -> `~cprstats.codebook.Text`, in file order (loaded once, cached).
+
+    >>> strings()["heading.total"].cy
+    'Cyfanswm'
+    """
+    return dict(_load())
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[tuple[str, Text], ...]:
+    import yaml
+
+    ref = resources.files("cprstats").joinpath("strings.yaml")
+    raw = yaml.safe_load(ref.read_text(encoding="utf-8"))
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("strings"), Mapping):
+        raise CprstatsError("cprstats/strings.yaml: the top level must be a mapping with a 'strings' mapping")
+    out = []
+    for key, entry in raw["strings"].items():
+        out.append((str(key), _text(str(key), entry)))
+    return tuple(out)
+
+
+def _text(key: str, entry: Any) -> Text:
+    where = f"cprstats/strings.yaml: {key}"
+    if not isinstance(entry, Mapping):
+        raise CprstatsError(f"{where}: expected a mapping with 'en' and 'cy', got {entry!r}")
+    missing = [lang for lang in LANGUAGES if not str(entry.get(lang) or "").strip()]
+    if missing:
+        raise CprstatsError(f"{where}: missing the {' and '.join(missing)} text (every string needs en and cy)")
+    status = entry.get("cy_status", "review")
+    if status not in ("verified", "review"):
+        raise CprstatsError(f"{where}: cy_status {status!r} is not allowed; use 'verified' or 'review'")
+    if status == "verified" and not entry.get("cy_source"):
+        raise CprstatsError(f"{where}: cy_status is 'verified' but no cy_source says where it was verified")
+    return Text(str(entry["en"]), str(entry["cy"]), status == "verified", entry.get("cy_source"))
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{names}`` a text expects.
+
+    >>> sorted(placeholders("{count} ({percent})"))
+    ['count', 'percent']
+    """
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def t(key: str, lang: str = "en", **fmt: Any) -> str:
+    """The UI string ``key`` in ``lang``, with its ``{placeholders}`` filled from ``fmt``.
+
+    Parameters
+    ----------
+    key : str
+        A key of ``cprstats/strings.yaml``, e.g. ``"heading.count"``.
+    lang : {"en", "cy"}
+    **fmt
+        Values for the placeholders of the text.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ParameterError
+        If the key is unknown (the message lists close keys), ``lang`` is not supported or
+        a placeholder has no value.
+
+    Examples
+    --------
+    >>> t("footnote.suppressed", lang="cy")
+    "Mae'r eitem o ddata yn datgelu neu nid yw'n ddigon cadarn i'w gyhoeddi"
+    >>> t("heading.ci", level=95)
+    '95% CI'
+    >>> t("heading.cont")
+    Traceback (most recent call last):
+    ...
+    cprstats.errors.ParameterError: key='heading.cont' is not a UI string (did you mean 'heading.count', ...
+    """
+    check_lang(lang)
+    table = dict(_load())
+    text = table.get(key)
+    if text is None:
+        close = difflib.get_close_matches(str(key), list(table), n=3, cutoff=0.6)
+        hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
+        raise ParameterError(f"key={key!r} is not a UI string{hint}; keys are listed in cprstats/strings.yaml")
+    value = text.get(lang)
+    need = placeholders(value)
+    missing = sorted(need - set(fmt))
+    if missing:
+        raise ParameterError(f"t({key!r}) needs a value for {', '.join(missing)}; got {', '.join(sorted(fmt)) or 'none'}")
+    return value.format(**fmt) if need else value
+
+
+def texts() -> Iterable[tuple[str, Text]]:
+    """Every UI string with its key, like `Codebook.texts`, for translation checks.
+
+    >>> next(iter(texts()))[0]
+    'heading.variable'
+    """
+    yield from _load()
+
+
+def untranslated():
+    """The UI strings whose Welsh awaits a translator's review.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``where, en, cy``; ``where`` is ``strings.<key>``, so the list can be put
+        beside the codebook's own (`Codebook.texts`).
+
+    Examples
+    --------
+    >>> todo = untranslated()
+    >>> list(todo.columns), "strings.heading.count" in set(todo["where"])
+    (['where', 'en', 'cy'], False)
+    """
+    import pandas as pd
+
+    rows = [(f"strings.{k}", v.en, v.cy) for k, v in _load() if not v.cy_verified]
+    return pd.DataFrame(rows, columns=["where", "en", "cy"], dtype="string")
+
+
+def _digits(digits: Any) -> int:
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 6:
+        raise ParameterError(f"digits={digits!r} is not allowed; use an integer from 0 to 6")
+    return digits
+
+
+def _missing(x: Any) -> bool:
+    if x is None:
+        return True
+    try:
+        return bool(math.isnan(x))
+    except TypeError:
+        import pandas as pd
+
+        return bool(pd.isna(x))
+
+
+def format_number(x: Any, lang: str = "en", digits: int = 1, *, na: str = "") -> str:
+    """A number with ``digits`` decimals (half away from zero); ``na`` for a missing value.
+
+    >>> format_number(2.25, digits=1), format_number(float("nan"), na="..")
+    ('2.3', '..')
+    """
+    check_lang(lang)
+    _digits(digits)
+    if _missing(x):
+        return na
+    from decimal import ROUND_HALF_UP, Decimal
+
+    q = Decimal(1).scaleb(-digits)
+    return f"{Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP):,}"
+
+
+def format_percent(x: Any, lang: str = "en", digits: int = 1, *, na: str = "") -> str:
+    """A proportion (0 to 1) as a percentage, the same way in English and Welsh.
+
+    Parameters
+    ----------
+    x : float
+        A proportion, e.g. ``0.364`` for 36.4%.
+    lang : {"en", "cy"}
+    digits : int, default 1
+        Decimal places (0 to 6), rounded half away from zero.
+    na : str, default ""
+        What a missing value becomes.
+
+    Examples
+    --------
+    >>> format_percent(0.5), format_percent(1 / 3, digits=0), format_percent(None, na="*")
+    ('50.0%', '33%', '*')
+    """
+    if _missing(x):
+        check_lang(lang)
+        _digits(digits)
+        return na
+    return format_number(float(x) * 100, lang, digits) + "%"
+
+
+def format_count(x: Any, lang: str = "en", *, na: str = "") -> str:
+    """A count as an integer with thousands separators (a comma in both languages).
+
+    >>> format_count(1234), format_count(float("nan"), na="*")
+    ('1,234', '*')
+    """
+    check_lang(lang)
+    if _missing(x):
+        return na
+    if float(x) != int(x):
+        raise ParameterError(f"format_count: x={x!r} is not a whole number")
+    return f"{int(x):,}"
+
+
+def format_month(period: Any, lang: str = "en", *, na: str = "") -> str:
+    """A month and year in words: ``"March 2020"`` or ``"Mawrth 2020"``.
+
+    Parameters
+    ----------
+    period : pandas.Period, datetime.date, pandas.Timestamp or "YYYY-MM" string
+    lang : {"en", "cy"}
+    na : str, default ""
+        What a missing value becomes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> format_month(pd.Period("2019-12", "M"), lang="cy"), format_month("2024-10-01")
+    ('Rhagfyr 2019', 'October 2024')
+    """
+    check_lang(lang)
+    import pandas as pd
+
+    if period is None or (not isinstance(period, str) and pd.isna(period)):
+        return na
+    try:
+        p = pd.Period(period, freq="M")
+    except (ValueError, TypeError):
+        raise ParameterError(f"format_month: {period!r} is not a month (use a Period, date or 'YYYY-MM')") from None
+    return t("month.format", lang, month=t(f"month.{p.month}", lang), year=p.year)
