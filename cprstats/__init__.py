@@ -31,6 +31,13 @@ _PUBLIC = {
     # identifier guard
     "find_identifiers": "cprstats.guard",
     "check_forms": "cprstats.guard",
+    # statistics
+    "proportions": "cprstats.describe",
+    "table_one": "cprstats.describe",
+    "compare": "cprstats.comparisons",
+    "trend": "cprstats.trends",
+    "logistic": "cprstats.regression",
+    "SeparationWarning": "cprstats.regression",
     # disclosure control and presentation
     "suppress": "cprstats.disclosure",
     "disclosure_policy": "cprstats.disclosure",
@@ -74,6 +81,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .dictionary import data_dictionary
     from .forms import read_forms
     from .guard import check_forms, find_identifiers
+    from .comparisons import compare
+    from .describe import proportions, table_one
+    from .regression import SeparationWarning, logistic
+    from .trends import trend
     from .disclosure import DisclosurePolicy, disclosure_policy, suppress
     from .formatting import footnotes, format_table
     from .i18n import t
