@@ -15,6 +15,7 @@ import csv
 import datetime as _dt
 import io
 import os
+import warnings
 from pathlib import Path
 from typing import Iterable
 
@@ -147,19 +148,24 @@ def _read_csv(p: Path) -> pd.DataFrame:
         raise FormsError(f"{p}: the header row cannot be read as CSV") from None
     header = _check_header(p, header)
     try:
-        df = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            header=0,
-            names=header,
-            engine="c",
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            df = pd.read_csv(
+                io.StringIO(text),
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                header=0,
+                names=header,
+                engine="c",
+                index_col=False,  # else rows longer than the header shift into an implicit index
+            )
     except (pd.errors.ParserError, ValueError) as exc:
         msg = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise FormsError(f"{p}: not a well-formed CSV table ({msg}); every row needs the same number of columns as the header") from None
+    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+        _check_row_widths(p, text, len(header))
     if df.empty:
         raise FormsError(f"{p}: the file has a header but no rows; add one row per subject child")
     df.index = pd.RangeIndex(2, len(df) + 2, name="row")
@@ -170,8 +176,15 @@ def _read_csv(p: Path) -> pd.DataFrame:
     return df
 
 
+def _check_row_widths(p: Path, text: str, width: int) -> None:
+    """Empty cells beyond the last named column (Excel leaves them) are ignored; values there are refused."""
+    for n, record in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if any(c.strip() for c in record[width:]):
+            raise FormsError(f"{p}: row {n} has values beyond the last named column; name the column or delete the values")
+
+
 def _drop_blank_rows(df: pd.DataFrame) -> pd.DataFrame:
-    keep = (df != "").any(axis=1)  # rows Excel leaves behind with nothing typed in them
+    keep = df.apply(lambda col: col.str.strip().ne("")).any(axis=1)  # rows with nothing typed in them (as for XLSX)
     return df if bool(keep.all()) else df.loc[keep]
 
 

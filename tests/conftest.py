@@ -71,6 +71,23 @@ def small_forms():
     return df
 
 
+EXTRA_THEME = "      - {value: trauma_informed, label: {en: Trauma-informed practice, cy: Ymarfer wedi'i lywio gan drawma}}\n"
+
+
+@pytest.fixture(scope="session")
+def extra_option_codebook(tmp_path_factory):
+    """A researcher's codebook: the packaged one plus a new theme ``th_trauma_informed`` (a YAML edit only)."""
+    from importlib import resources
+
+    text = resources.files("cprstats").joinpath("codebook.yaml").read_text(encoding="utf-8")
+    anchor = "      - {value: partial_assessment,"
+    start = text.index(anchor)
+    end = text.index("\n", start) + 1
+    path = tmp_path_factory.mktemp("codebook") / "codebook_extra_option.yaml"
+    path.write_text(text[:end] + EXTRA_THEME + text[end:], encoding="utf-8")
+    return path
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     """Close matplotlib figures after each test, only if a test already imported matplotlib."""
