@@ -71,6 +71,15 @@ def small_forms():
     return df
 
 
+@pytest.fixture(scope="session")
+def small_coded():
+    """The six forms of `small_forms`, coded (shared: copy before changing it)."""
+    import cprstats
+
+    n = len(SMALL_FORMS["review_id"])
+    return cprstats.code_reviews(pd.DataFrame(SMALL_FORMS, index=pd.Index(range(2, n + 2), name="row"), dtype=object))
+
+
 EXTRA_THEME = "      - {value: trauma_informed, label: {en: Trauma-informed practice, cy: Ymarfer wedi'i lywio gan drawma}}\n"
 
 
