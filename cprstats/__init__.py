@@ -45,6 +45,12 @@ _PUBLIC = {
     "format_table": "cprstats.formatting",
     "footnotes": "cprstats.formatting",
     "t": "cprstats.i18n",
+    # coding workflow: template, double coding, exports
+    "make_template": "cprstats.template",
+    "agreement": "cprstats.agreement",
+    "agreement_summary": "cprstats.agreement",
+    "disagreements": "cprstats.agreement",
+    "export": "cprstats.export",
 }
 
 __all__ = sorted(
@@ -88,3 +94,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .disclosure import DisclosurePolicy, disclosure_policy, suppress
     from .formatting import footnotes, format_table
     from .i18n import t
+    from .template import make_template
+    from .agreement import agreement, agreement_summary, disagreements
+    from .export import export

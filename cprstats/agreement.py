@@ -382,7 +382,7 @@ def agreement(coder_a, coder_b, variables: Sequence[str] | str | None = None, *,
         ``n_categories`` (k for PABAK), ``p_observed``, ``p_expected``, ``kappa``,
         ``kappa_se``, ``ci_low``, ``ci_high``, ``ci_level``, ``pabak``, ``alpha`` and
         ``note`` (why a statistic is missing). Unrounded. ``attrs["unmatched"]`` lists
-        the reviews only one coder coded.
+        the reviews only one coder coded and ``attrs["n_matched"]`` counts those both coded.
 
     Raises
     ------
@@ -417,6 +417,7 @@ def agreement(coder_a, coder_b, variables: Sequence[str] | str | None = None, *,
         out[c] = out[c].astype("Int64")
     _warn_unmatched(unmatched)
     out.attrs["unmatched"] = unmatched
+    out.attrs["n_matched"] = len(a)
     return out
 
 

@@ -273,3 +273,30 @@ def test_agreement_summary(coders):
     assert total["p_observed"] == pytest.approx((7 + 53) / 80)
     with pytest.raises(ParameterError, match="result of agreement"):
         agreement_summary(pd.DataFrame({"x": [1]}))
+
+
+def test_cli_agree_writes_tables(coders, tmp_path, capsys):
+    from cprstats.cli import main
+
+    rows_a = [{"review_id": "SYN 1 2019", "child_no": 1, "themes": "escalation"},
+              {"review_id": "SYN 2 2019", "child_no": 1, "themes": "=cmd|' /C calc'!A0"}]
+    rows_b = [{"review_id": "SYN 1 2019", "child_no": 1, "themes": "recording"},
+              {"review_id": "SYN 2 2019", "child_no": 1, "themes": "none"},
+              {"review_id": "SYN 3 2019", "child_no": 1, "themes": "none"}]
+    _forms(rows_a).to_csv(tmp_path / "a.csv", index=False)
+    _forms(rows_b).to_csv(tmp_path / "b.csv", index=False)
+    # coder A's second review has a value that is not a theme: the command reports it and stops
+    assert main(["agree", str(tmp_path / "a.csv"), str(tmp_path / "b.csv")]) == 1
+    assert "themes" in capsys.readouterr().err
+    rows_a[1]["themes"] = "communication"
+    _forms(rows_a).to_csv(tmp_path / "a.csv", index=False)
+    out = tmp_path / "out"
+    assert main(["agree", str(tmp_path / "a.csv"), str(tmp_path / "b.csv"), "--out", str(out), "--variables", "themes"]) == 0
+    printed = capsys.readouterr()
+    assert "2 subject children coded by both" in printed.out and "SYN 3 2019" in printed.err
+    assert sorted(p.name for p in out.iterdir()) == ["agreement.csv", "agreement_summary.csv", "disagreements.csv",
+                                                     "disagreements.xlsx", "unmatched.csv"]
+    diffs = pd.read_csv(out / "disagreements.csv", encoding="utf-8-sig")
+    assert set(diffs["variable"]) == {"th_escalation", "th_recording", "th_communication"}
+    assert pd.read_excel(out / "disagreements.xlsx").shape == diffs.shape
+    assert pd.read_csv(out / "unmatched.csv", encoding="utf-8-sig")["review_id"].tolist() == ["SYN 3 2019"]

@@ -208,3 +208,17 @@ def test_bad_arguments(coded, tmp_path, kwargs, message):
     with pytest.raises(ParameterError, match="dataset must be"):
         export(42, tmp_path / "x.sav", format="sav")
     assert not list(tmp_path.iterdir())
+
+
+def test_cli_export(coded, tmp_path, capsys):
+    from cprstats.cli import main
+    from cprstats.datapackage import write_dataset
+
+    src = tmp_path / "data" / "coded.csv"
+    write_dataset(coded, src)
+    assert main(["export", str(src), "--format", "dta", "--lang", "cy"]) == 0
+    assert (tmp_path / "data" / "coded.dta").is_file() and "coded.dta" in capsys.readouterr().out
+    assert main(["export", str(src), "--format", "sav", "-o", str(tmp_path / "x.sav")]) == 0
+    assert "age_months" not in pd.read_stata(tmp_path / "data" / "coded.dta").columns
+    assert main(["export", str(src), "--format", "csv"]) == 2  # would replace the dataset itself
+    assert "replace the dataset" in capsys.readouterr().err

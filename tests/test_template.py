@@ -202,3 +202,16 @@ def test_libreoffice_opens_and_converts(tmp_path):
     assert wb["coding"]["A1"].comment is not None
     coded = cprstats.code_reviews(cprstats.read_forms(converted))
     assert coded.loc[0, "review_type"] == "mapf" and coded.loc[0, "th_escalation"] == True  # noqa: E712
+
+
+def test_cli_template(tmp_path, capsys):
+    from cprstats.cli import main
+
+    out = tmp_path / "tpl.xlsx"
+    assert main(["template", str(out), "--lang", "cy", "--rows", "5"]) == 0
+    assert "cprstats validate" in capsys.readouterr().out
+    ws = openpyxl.load_workbook(out)["coding"]
+    assert ws["H1"].comment.text.startswith(CB.field("outcome").title.cy)
+    with pytest.raises(SystemExit) as exit_:  # argparse: not one of the choices
+        main(["template", str(tmp_path / "t.xlsx"), "--lang", "fr"])
+    assert exit_.value.code == 2 and "invalid choice: 'fr'" in capsys.readouterr().err
