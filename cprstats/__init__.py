@@ -45,6 +45,12 @@ _PUBLIC = {
     "format_table": "cprstats.formatting",
     "footnotes": "cprstats.formatting",
     "t": "cprstats.i18n",
+    # shipped synthetic data and published figures
+    "load_example": "cprstats.examples",
+    "list_examples": "cprstats.examples",
+    "check_published": "cprstats.published",
+    "published_figures": "cprstats.published",
+    "generate": "cprstats.synth",
     # coding workflow: template, double coding, exports
     "make_template": "cprstats.template",
     "agreement": "cprstats.agreement",
@@ -94,6 +100,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .disclosure import DisclosurePolicy, disclosure_policy, suppress
     from .formatting import footnotes, format_table
     from .i18n import t
+    from .examples import list_examples, load_example
+    from .published import check_published, published_figures
+    from .synth import generate
     from .template import make_template
     from .agreement import agreement, agreement_summary, disagreements
     from .export import export
