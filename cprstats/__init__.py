@@ -53,10 +53,10 @@ _PUBLIC = {
     "generate": "cprstats.synth",
     # coding workflow: template, double coding, exports
     "make_template": "cprstats.template",
-    "agreement": "cprstats.agreement",
-    "agreement_summary": "cprstats.agreement",
-    "disagreements": "cprstats.agreement",
-    "export": "cprstats.export",
+    "agreement": "cprstats.reliability",
+    "agreement_summary": "cprstats.reliability",
+    "disagreements": "cprstats.reliability",
+    "export": "cprstats.exporters",
 }
 
 __all__ = sorted(
@@ -104,5 +104,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .published import check_published, published_figures
     from .synth import generate
     from .template import make_template
-    from .agreement import agreement, agreement_summary, disagreements
-    from .export import export
+    from .reliability import agreement, agreement_summary, disagreements
+    from .exporters import export

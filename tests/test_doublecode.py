@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import cprstats
-from cprstats.agreement import agreement, disagreements
+from cprstats.reliability import agreement, disagreements
 from cprstats.doublecode import double_coding_sample, second_coder
 from cprstats.errors import ParameterError
 

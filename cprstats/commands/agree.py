@@ -31,7 +31,7 @@ def add_arguments(parser):
 def run(args) -> int:
     import pandas as pd
 
-    from ..agreement import _coded, agreement, agreement_summary, disagreements
+    from ..reliability import _coded, agreement, agreement_summary, disagreements
     from ..codebook import load_codebook
 
     cb = load_codebook(args.codebook)

@@ -26,7 +26,7 @@ def add_arguments(parser):
 
 def run(args) -> int:
     from ..errors import ParameterError
-    from ..export import FORMATS, export
+    from ..exporters import FORMATS, export
 
     src = Path(args.dataset)
     out = Path(args.output) if args.output else src.with_suffix(FORMATS[args.format])

@@ -1,4 +1,4 @@
-"""Tests for cprstats.agreement: kappa, PABAK and alpha against published worked examples,
+"""Tests for cprstats.reliability: kappa, PABAK and alpha against published worked examples,
 and the per-variable table, disagreements and summary on small synthetic double-coded forms.
 
 All review data here are synthetic.
@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import cprstats
-from cprstats.agreement import (
+from cprstats.reliability import (
     AGREEMENT_COLUMNS,
     DISAGREEMENT_COLUMNS,
     NOT_RECORDED,
@@ -300,3 +300,13 @@ def test_cli_agree_writes_tables(coders, tmp_path, capsys):
     assert set(diffs["variable"]) == {"th_escalation", "th_recording", "th_communication"}
     assert pd.read_excel(out / "disagreements.xlsx").shape == diffs.shape
     assert pd.read_csv(out / "unmatched.csv", encoding="utf-8-sig")["review_id"].tolist() == ["SYN 3 2019"]
+
+
+def test_public_names_survive_importing_the_module():
+    # A submodule named like a public function would replace it on the package once imported.
+    import importlib
+
+    importlib.import_module("cprstats.reliability")
+    importlib.import_module("cprstats.exporters")
+    assert callable(cprstats.agreement) and callable(cprstats.disagreements) and callable(cprstats.export)
+    assert cprstats.agreement is agreement and cprstats.agreement_summary is agreement_summary

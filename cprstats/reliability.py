@@ -1,4 +1,7 @@
-"""Inter-rater agreement between two coders of the same reviews.
+"""Inter-rater agreement (reliability) between two coders of the same reviews.
+
+The module is not called ``agreement``: a submodule of that name would replace the
+function ``cprstats.agreement`` on the package as soon as it was imported.
 
 A sample of reviews is coded twice, by two people working independently; `agreement`
 says, for every variable and every option of a multi-response variable, how often they
@@ -398,10 +401,18 @@ def agreement(coder_a, coder_b, variables: Sequence[str] | str | None = None, *,
 
     Examples
     --------
+    A double-coded sample of the shipped synthetic forms, the second coder simulated:
+
     >>> import cprstats
-    >>> a = cprstats.load_example("double_coding_a")  # doctest: +SKIP
-    >>> b = cprstats.load_example("double_coding_b")  # doctest: +SKIP
-    >>> cprstats.agreement(a, b, ["outcome", "themes"])  # doctest: +SKIP
+    >>> from cprstats.doublecode import double_coding_sample
+    >>> from cprstats.examples import forms_path
+    >>> forms = cprstats.read_forms(forms_path("wales"))
+    >>> coder_a, coder_b = double_coding_sample(forms, n=20, seed=7, rate=0.5)
+    >>> table = cprstats.agreement(coder_a, coder_b, ["outcome", "themes"])
+    >>> table["variable"].tolist()[:3]
+    ['outcome', 'th_advocacy_individual', 'th_advocacy_structural']
+    >>> bool(table["p_observed"].between(0, 1).all()), table.attrs["n_matched"] >= 20
+    (True, True)
     """
     from .codebook import load_codebook
 
@@ -482,7 +493,16 @@ def disagreements(coder_a, coder_b, variables: Sequence[str] | str | None = None
 
     Examples
     --------
-    >>> cprstats.disagreements(a, b, "themes")  # doctest: +SKIP
+    >>> import cprstats
+    >>> from cprstats.doublecode import double_coding_sample
+    >>> from cprstats.examples import forms_path
+    >>> forms = cprstats.read_forms(forms_path("wales"))
+    >>> coder_a, coder_b = double_coding_sample(forms, n=20, seed=7, rate=0.5)
+    >>> diffs = cprstats.disagreements(coder_a, coder_b, "themes")
+    >>> diffs.columns.tolist()
+    ['review_id', 'child_no', 'field', 'variable', 'value_a', 'value_b']
+    >>> bool((diffs["value_a"] != diffs["value_b"]).all())
+    True
     """
     from .codebook import load_codebook
 

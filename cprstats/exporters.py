@@ -1,5 +1,8 @@
 """Export a coded dataset for SPSS, Stata, R/Arrow or as a CSV data package.
 
+(The module is ``exporters``, not ``export``, so that importing it cannot replace the
+function ``cprstats.export`` on the package.)
+
 Variable and value labels come from the codebook, in English or Welsh. How each kind of
 column is written:
 

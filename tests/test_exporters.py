@@ -1,4 +1,4 @@
-"""Tests for cprstats.export: SPSS, Stata, Parquet and CSV exports read back with their own
+"""Tests for cprstats.exporters: SPSS, Stata, Parquet and CSV exports read back with their own
 readers carry the coded values and the codebook's labels. All data here are synthetic.
 """
 
@@ -12,7 +12,7 @@ import pytest
 
 import cprstats
 from cprstats.errors import ParameterError
-from cprstats.export import STATA_LABEL_MAX, _cut, export
+from cprstats.exporters import STATA_LABEL_MAX, _cut, export
 
 CB = cprstats.load_codebook()
 
