@@ -270,19 +270,20 @@ def test_extra_option_flows_through_with_no_code_change(tmp_path, extra_option_c
         "TI 1 2021,1,powys,mapf,2021-01,Trauma-informed practice; recording\n"
         "TI 2 2021,1,powys,mapf,2021-02,recording\n"
         "TI 3 2021,1,powys,mapf,2021-03,\n", encoding="utf-8")
-    forms = cprstats.read_forms(forms_csv, codebook=extra_option_codebook)
+    cb = cprstats.load_codebook(extra_option_codebook)  # parsed once; every function also takes the path
+    forms = cprstats.read_forms(forms_csv, codebook=cb)
     data = cprstats.code_reviews(forms, codebook=extra_option_codebook)
     assert data["th_trauma_informed"].tolist()[:2] == [True, False]
     assert pd.isna(data["th_trauma_informed"].iloc[2])
     # the packaged codebook does not know the option: the same form is refused there
     assert "'trauma informed practice' not an option of themes" in _problems(forms).loc[0, "problem"]
     out = tmp_path / "coded.csv"
-    write_dataset(data, out, codebook=extra_option_codebook)
-    back = read_dataset(out, codebook=extra_option_codebook)
+    write_dataset(data, out, codebook=cb)
+    back = read_dataset(out, codebook=cb)
     pd.testing.assert_series_equal(back["th_trauma_informed"], data["th_trauma_informed"])
-    names = [f["name"] for f in table_schema(extra_option_codebook)["fields"]]
+    names = [f["name"] for f in table_schema(cb)["fields"]]
     assert "th_trauma_informed" in names
-    md = data_dictionary(extra_option_codebook)
+    md = data_dictionary(cb)
     assert "`trauma_informed` Trauma-informed practice" in md
     # the Table Schema beside the CSV describes the new column
     import json
