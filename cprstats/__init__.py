@@ -40,8 +40,8 @@ _PUBLIC = {
     "SeparationWarning": "cprstats.regression",
     # disclosure control and presentation
     "suppress": "cprstats.disclosure",
-    "disclosure_policy": "cprstats.disclosure",
-    "DisclosurePolicy": "cprstats.disclosure",
+    "disclosure_policy": "cprstats.policy",
+    "DisclosurePolicy": "cprstats.policy",
     "format_table": "cprstats.formatting",
     "footnotes": "cprstats.formatting",
     "t": "cprstats.i18n",
@@ -97,7 +97,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .describe import proportions, table_one
     from .regression import SeparationWarning, logistic
     from .trends import trend
-    from .disclosure import DisclosurePolicy, disclosure_policy, suppress
+    from .disclosure import suppress
+    from .policy import DisclosurePolicy, disclosure_policy
     from .formatting import footnotes, format_table
     from .i18n import t
     from .examples import list_examples, load_example

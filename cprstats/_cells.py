@@ -12,8 +12,9 @@ attacker can use:
 - bounds: ``0 <= x <= n`` for every cell.
 
 **Protection criterion.** A *sensitive* cell holds a count from 1 to ``threshold - 1``; so
-does the hidden complement ``n - x`` of a cell without a row relation (a boolean or a
-multi-response option, whose "no" count the reader gets from ``n``). Using every published
+does the hidden complement ``n - x`` of a non-zero cell without a row relation (a boolean
+or a multi-response option, whose "no" count the reader gets from ``n``). A zero is a true
+zero and is never sensitive, even when ``n`` is small (the percentage is then withheld). Using every published
 number, the attacker's feasible interval for a sensitive cell must cover the whole span
 ``0 .. min(threshold - 1, n)`` (for a complement, ``n - min(threshold - 1, n) .. n``).
 Covering 0 means the attacker cannot tell that anyone in the group has the attribute;
@@ -22,7 +23,7 @@ is no more than the ``*`` itself says. A merely non-exact interval is not enough
 2`` with both hidden still tells the reader that two children share two rare attributes.
 
 The intervals are computed exactly by linear programming (``scipy.optimize.linprog``,
-HiGHS). The relations form a two-way table with margins, whose constraint matrix is totally
+HiGHS; the bounds of up to 16 cells at a time in one block-diagonal problem). The relations form a two-way table with margins, whose constraint matrix is totally
 unimodular, so the linear-programming bounds are the integer bounds.
 
 **Algorithm.** Hide the sensitive cells; then repeat until nothing changes: (a)/(b) while
@@ -94,7 +95,7 @@ class Grid:
                 lo, hi = np.inf, -np.inf
                 if 1 <= x <= threshold - 1:
                     lo, hi = 0.0, m
-                if self.row_rel[j] != "eq" and 1 <= n - x <= threshold - 1:
+                if self.row_rel[j] != "eq" and x >= 1 and 1 <= n - x <= threshold - 1:
                     lo, hi = min(lo, n - m), max(hi, n)
                 if lo <= hi:
                     out[(l, j)] = (lo, hi)
@@ -125,67 +126,116 @@ def _rules(grid: Grid, hidden: np.ndarray) -> bool:
     return changed
 
 
-def _interval(grid: Grid, hidden: np.ndarray, cell) -> tuple[float, float]:
+def _components(grid: Grid, hidden: np.ndarray) -> dict:
+    """Hidden cell -> a label shared by the hidden cells linked through relations."""
+    parent = {c: c for c in zip(*np.nonzero(hidden))}
+
+    def find(c):
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for members, _, _ in grid.relations:
+        h = [(l, j) for l, j, _ in members if hidden[l, j]]
+        for c in h[1:]:
+            parent[find(c)] = find(h[0])
+    return {c: find(c) for c in parent}
+
+
+def _intervals(grid: Grid, hidden: np.ndarray, targets: list, chunk: int = 16) -> list[tuple[float, float]]:
+    """Feasible ``(min, max)`` of each target cell given the published cells.
+
+    Only the hidden cells linked to a target matter, so each group of linked cells is solved
+    on its own. The minimum and maximum of each target are separate problems over the same
+    polytope; stacking up to ``chunk`` targets' problems as independent blocks of one
+    block-diagonal LP whose objective is their sum solves them together (the optimum of a
+    separable sum is optimal in every block), far faster than one ``linprog`` call per bound.
+    """
+    comp = _components(grid, hidden)
+    out = {}
+    by_comp: dict = {}
+    for cell in targets:
+        by_comp.setdefault(comp[cell], []).append(cell)
+    related = {(l, j) for members, _, _ in grid.relations for l, j, _ in members}
+    for label, group in by_comp.items():
+        cells = [c for c in comp if comp[c] == label]
+        if len(cells) == 1 and cells[0] not in related:  # a lone cell bounded only by 0 and n
+            out[cells[0]] = (0.0, float(grid.n[cells[0]]))
+            continue
+        for i in range(0, len(group), chunk):
+            out.update(_solve(grid, hidden, cells, group[i : i + chunk]))
+    return [out[cell] for cell in targets]
+
+
+def _solve(grid: Grid, hidden: np.ndarray, cells: list, targets: list) -> dict:
+    from scipy import sparse
     from scipy.optimize import linprog
 
-    cells = list(zip(*np.nonzero(hidden)))
     index = {c: i for i, c in enumerate(cells)}
+    H = len(cells)
     A_eq, b_eq, A_ub, b_ub = [], [], [], []
     for members, sense, const in grid.relations:
-        row = np.zeros(len(cells))
+        row = np.zeros(H)
         rhs = const
         used = False
         for l, j, coef in members:
             if hidden[l, j]:
+                if (l, j) not in index:
+                    break  # another group of linked cells
                 row[index[(l, j)]] += coef
                 used = True
             else:
                 rhs -= coef * grid.x[l, j]
-        if not used:
-            continue
-        (A_eq if sense == "eq" else A_ub).append(row)
-        (b_eq if sense == "eq" else b_ub).append(rhs)
-    bounds = [(0.0, float(grid.n[c])) for c in cells]
-    kw = {
-        "A_eq": np.array(A_eq) if A_eq else None,
-        "b_eq": np.array(b_eq) if b_eq else None,
-        "A_ub": np.array(A_ub) if A_ub else None,
-        "b_ub": np.array(b_ub) if b_ub else None,
-        "bounds": bounds,
-        "method": "highs",
-    }
-    c = np.zeros(len(cells))
-    c[index[cell]] = 1.0
-    out = []
-    for sign in (1.0, -1.0):
-        res = linprog(sign * c, **kw)
-        if res.status != 0:  # the true counts are always feasible, so this is a bug
-            raise CprstatsError(f"suppress: the disclosure audit failed ({res.message}); please report this")
-        out.append(sign * res.fun)
-    return out[0], out[1]
+        else:
+            if used:
+                (A_eq if sense == "eq" else A_ub).append(row)
+                (b_eq if sense == "eq" else b_ub).append(rhs)
+    B = 2 * len(targets)
+    eye = sparse.identity(B, format="csr")
+    c = np.zeros((B, H))
+    for k, cell in enumerate(targets):
+        c[2 * k, index[cell]] = 1.0
+        c[2 * k + 1, index[cell]] = -1.0
+    upper = np.array([float(grid.n[cell]) for cell in cells])
+    kw = {"bounds": np.column_stack([np.zeros(B * H), np.tile(upper, B)]), "method": "highs"}
+    if A_eq:
+        kw["A_eq"], kw["b_eq"] = sparse.kron(eye, sparse.csr_matrix(np.array(A_eq))), np.tile(b_eq, B)
+    if A_ub:
+        kw["A_ub"], kw["b_ub"] = sparse.kron(eye, sparse.csr_matrix(np.array(A_ub))), np.tile(b_ub, B)
+    res = linprog(c.ravel(), **kw)
+    if res.status != 0:  # the true counts are always feasible, so this is a bug
+        raise CprstatsError(f"suppress: the disclosure audit failed ({res.message}); please report this")
+    x = res.x.reshape(B, H)
+    return {cell: (x[2 * k, index[cell]], x[2 * k + 1, index[cell]]) for k, cell in enumerate(targets)}
 
 
 def _audit(grid: Grid, hidden: np.ndarray, need: dict, passed: set) -> bool:
     """(c): widen every sensitive cell's feasible interval to its required span."""
     changed = False
-    for cell, (a, b) in need.items():
-        if cell in passed:
-            continue
-        while True:
-            lo, hi = _interval(grid, hidden, cell)
+    while True:
+        todo = [cell for cell in need if cell not in passed]
+        if not todo:
+            return changed
+        failing = None
+        for cell, (lo, hi) in zip(todo, _intervals(grid, hidden, todo)):
+            a, b = need[cell]
             if lo <= a + _EPS and hi >= b - _EPS:
                 passed.add(cell)
-                break
-            near = {(l, j) for members, _, _ in grid.relations if any((l2, j2) == cell for l2, j2, _ in members)
-                    for l, j, _ in members}
-            pub = [c for c in near if not hidden[c]]
-            if not pub:
-                pub = [c for c in zip(*np.nonzero(~hidden & ~np.isnan(grid.x)))]
-            if not pub:
-                raise CprstatsError(f"suppress: cell {cell} cannot be protected; please report this")
-            hidden[min(pub, key=lambda c: _key(grid, c))] = True
-            changed = True
-    return changed
+            elif failing is None:
+                failing = cell
+        if failing is None:
+            return changed
+        near = {(l, j) for members, _, _ in grid.relations if any((l2, j2) == failing for l2, j2, _ in members)
+                for l, j, _ in members}
+        pub = [c for c in near if not hidden[c]]
+        if not pub:
+            pub = [c for c in zip(*np.nonzero(~hidden & ~np.isnan(grid.x)))]
+        if not pub:
+            raise CprstatsError(f"suppress: cell {failing} cannot be protected; please report this")
+        hidden[min(pub, key=lambda c: _key(grid, c))] = True
+        changed = True
+        _rules(grid, hidden)
 
 
 def protect(grid: Grid, threshold: int, *, secondary: bool = True):

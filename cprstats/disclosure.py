@@ -5,8 +5,8 @@ count of 1 to 4 could identify a child. `suppress` takes any tidy count table (t
 `cprstats.proportions` and friends), hides the small counts (primary suppression), hides
 further counts so that no hidden count can be narrowed down from the published totals
 (secondary suppression), withholds percentages on small denominators and optionally rounds.
-`disclosure_policy` decides whether suppression applies to a run (on by default for any
-scope below all-Wales) and records an analyst's explicit opt-out.
+`cprstats.disclosure_policy` (``cprstats/policy.py``) decides whether suppression applies to
+a run (on by default for any scope below all-Wales) and records an analyst's explicit opt-out.
 
 The protection criterion and the algorithm are described in ``cprstats/_cells.py``; in
 short, for every hidden small count the range of values consistent with everything
@@ -30,8 +30,6 @@ tell the reader that three children share those two outcomes, so the 8 is hidden
 
 from __future__ import annotations
 
-import logging
-from dataclasses import asdict, dataclass
 from typing import Any, Mapping
 
 import numpy as np
@@ -39,12 +37,11 @@ import pandas as pd
 
 from .errors import ParameterError
 
-__all__ = ["suppress", "disclosure_policy", "DisclosurePolicy", "REASONS", "ROUND_TO"]
+__all__ = ["suppress", "REASONS", "ROUND_TO"]
 
 REASONS = ("", "primary", "secondary", "small_denominator")
 ROUND_TO = (None, 5, 10)
 _REQUIRED = ("variable", "level", "group", "count", "n")
-_logger = logging.getLogger("cprstats")
 
 
 def _check_threshold(threshold: Any) -> int:
@@ -212,7 +209,9 @@ def suppress(
         stay in the frame) and two columns added whatever the parameters: ``suppressed``
         (bool, the count is hidden) and ``suppression`` (``""``, ``"primary"``,
         ``"secondary"`` or ``"small_denominator"``: the count is shown but its percentage is
-        not). A count whose complement ``n - count`` is small is hidden as ``"primary"``.
+        not). For booleans and multi-response options a non-zero count whose complement
+        ``n - count`` is from 1 to ``threshold - 1`` is hidden as ``"primary"`` too (the reader
+        would get the small "no" count from ``n``).
         ``attrs["disclosure"]`` records the settings (``applied``, ``threshold``,
         ``secondary``, ``round_to``, ``opted_out``, ``scope``, ``n_primary``, ``n_secondary``).
 
@@ -325,119 +324,11 @@ def suppress(
     return out
 
 
-@dataclass(frozen=True)
-class DisclosurePolicy:
-    """Whether and how a run's tables are suppressed. Build it with `disclosure_policy`.
+def __getattr__(name: str):
+    # The run policy lives in cprstats/policy.py (it imports this module); these names stay
+    # importable from here for code written before the split.
+    if name in ("DisclosurePolicy", "disclosure_policy"):
+        from . import policy
 
-    Attributes
-    ----------
-    scope : str
-        ``"wales"`` or the code of the area the run is about (a board or local authority).
-    by : str or None
-        The variable tables are broken down by.
-    suppress : bool
-        Whether `apply` suppresses.
-    threshold : int
-    round_to : {None, 5, 10}
-    opted_out : bool
-        True when an analyst switched suppression off for a scope below all-Wales.
-    """
-
-    scope: str
-    by: str | None
-    suppress: bool
-    threshold: int = 5
-    round_to: int | None = None
-    opted_out: bool = False
-
-    def record(self) -> dict:
-        """The policy as a plain dict, for ``attrs`` and run metadata."""
-        return asdict(self)
-
-    def apply(self, table: pd.DataFrame, **kwargs) -> pd.DataFrame:
-        """Suppress ``table`` under this policy (``kwargs`` go to `suppress`).
-
-        When suppression is off the table still gets the ``suppressed`` and ``suppression``
-        columns (all False and ``""``) and ``attrs["disclosure"]`` says why.
-
-        >>> import pandas as pd
-        >>> t = pd.DataFrame({"variable": "outcome", "level": ["death", "other"], "group": "all",
-        ...                   "count": [30, 3], "n": 33})
-        >>> out = disclosure_policy("wales").apply(t)
-        >>> out["count"].tolist(), out.attrs["disclosure"]["applied"]
-        ([30.0, 3.0], False)
-        """
-        if self.suppress:
-            out = suppress(table, self.threshold, round_to=self.round_to, **kwargs)
-        else:
-            out = suppress(table, 1, **kwargs)
-        out.attrs["disclosure"].update(
-            applied=self.suppress, opted_out=self.opted_out, scope=self.scope, by=self.by
-        )
-        return out
-
-
-def disclosure_policy(
-    scope: str,
-    *,
-    by: str | None = None,
-    suppress: bool | None = None,
-    threshold: int = 5,
-    round_to: int | None = None,
-    codebook=None,
-) -> DisclosurePolicy:
-    """The disclosure policy of a run: on by default for anything below all-Wales.
-
-    Parameters
-    ----------
-    scope : str
-        ``"wales"`` for all of Wales, or a board code (``"MWW"``...) or local-authority code
-        of the codebook.
-    by : str, optional
-        The variable tables are broken down by; ``"board"`` or ``"local_authority"`` puts an
-        all-Wales run's cells below all-Wales level, so suppression is on for it too.
-    suppress : bool, optional
-        ``None`` (default) follows the rule above. ``False`` below all-Wales is an explicit
-        opt-out, for researchers working on their own full data: it is logged as a warning on
-        the ``"cprstats"`` logger and recorded, so outputs can say so.
-    threshold : int, default 5
-    round_to : {None, 5, 10}
-    codebook : Codebook, optional
-        Where the board and local-authority codes come from; the packaged one by default.
-
-    Returns
-    -------
-    DisclosurePolicy
-
-    Examples
-    --------
-    >>> disclosure_policy("MWW").suppress, disclosure_policy("wales").suppress
-    (True, False)
-    >>> disclosure_policy("wales", by="board").suppress
-    True
-    >>> p = disclosure_policy("MWW", suppress=False)
-    >>> p.suppress, p.opted_out
-    (False, True)
-    """
-    from .codebook import _did_you_mean, load_codebook
-
-    cb = codebook if codebook is not None else load_codebook()
-    areas = ["wales"]
-    for name in ("board", "local_authority"):
-        if name in cb.fields:
-            areas += list(cb.field(name).codes)
-    if scope not in areas:
-        raise ParameterError(f"scope={scope!r} is not allowed; use one of {', '.join(areas)}" + _did_you_mean(scope, areas))
-    if suppress is not None and not isinstance(suppress, bool):
-        raise ParameterError(f"suppress={suppress!r} is not allowed; use None, True or False")
-    threshold = _check_threshold(threshold)
-    round_to = _check_round_to(round_to)
-    below_wales = scope != "wales" or by in ("board", "local_authority")
-    on = below_wales if suppress is None else suppress
-    opted_out = below_wales and not on
-    if opted_out:
-        _logger.warning(
-            "Disclosure control switched off by the analyst for scope=%r, by=%r: outputs may show small numbers",
-            scope, by,
-        )
-    return DisclosurePolicy(scope, by, on, threshold, round_to, opted_out)
+        return getattr(policy, name)
+    raise AttributeError(f"module 'cprstats.disclosure' has no attribute {name!r}")

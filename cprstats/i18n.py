@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import string
 from functools import lru_cache
 from importlib import resources
@@ -45,6 +46,8 @@ __all__ = [
     "format_number",
     "format_month",
 ]
+
+_ISO_MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 
 def strings() -> dict[str, Text]:
@@ -262,8 +265,10 @@ def format_month(period: Any, lang: str = "en", *, na: str = "") -> str:
     check_lang(lang)
     import pandas as pd
 
-    if period is None or (not isinstance(period, str) and pd.isna(period)):
+    if period is None or (not isinstance(period, str) and pd.isna(period)) or period == "":
         return na
+    if isinstance(period, str) and not _ISO_MONTH.match(period.strip()):
+        raise ParameterError(f"format_month: {period!r} is not a month (use a Period, date or 'YYYY-MM')")
     try:
         p = pd.Period(period, freq="M")
     except (ValueError, TypeError):
