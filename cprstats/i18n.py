@@ -153,25 +153,25 @@ def texts() -> Iterable[tuple[str, Text]]:
     yield from _load()
 
 
-def untranslated():
+def untranslated() -> list[tuple[str, str, str]]:
     """The UI strings whose Welsh awaits a translator's review.
 
     Returns
     -------
-    pandas.DataFrame
-        Columns ``where, en, cy``; ``where`` is ``strings.<key>``, so the list can be put
-        beside the codebook's own (`Codebook.texts`).
+    list of (where, english, welsh)
+        ``where`` is ``strings.<key>``; the same shape as
+        `cprstats.dictionary.untranslated` for the codebook, so ``cprstats codebook
+        --untranslated`` lists both together.
 
     Examples
     --------
     >>> todo = untranslated()
-    >>> list(todo.columns), "strings.heading.count" in set(todo["where"])
-    (['where', 'en', 'cy'], False)
+    >>> todo[0]
+    ('strings.heading.variable', 'Variable', 'Newidyn')
+    >>> any(where == "strings.heading.count" for where, _, _ in todo)  # verified: not listed
+    False
     """
-    import pandas as pd
-
-    rows = [(f"strings.{k}", v.en, v.cy) for k, v in _load() if not v.cy_verified]
-    return pd.DataFrame(rows, columns=["where", "en", "cy"], dtype="string")
+    return [(f"strings.{k}", v.en, v.cy) for k, v in _load() if not v.cy_verified]
 
 
 def _digits(digits: Any) -> int:

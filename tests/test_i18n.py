@@ -75,12 +75,20 @@ def test_bad_language_is_refused():
 
 def test_untranslated_lists_only_unverified_welsh():
     todo = untranslated()
-    assert list(todo.columns) == ["where", "en", "cy"]
-    where = set(todo["where"])
+    assert all(isinstance(r, tuple) and len(r) == 3 for r in todo)  # (where, english, welsh)
+    where = {r[0] for r in todo}
     assert "strings.heading.variable" in where  # "Newidyn" awaits review
     assert "strings.footnote.suppressed" not in where  # StatsWales wording, verified
     verified = {f"strings.{k}" for k, v in texts() if v.cy_verified}
     assert not where & verified and len(where) + len(verified) == len(list(texts()))
+
+
+def test_codebook_command_lists_ui_strings_too(capsys):
+    from cprstats.cli import main
+
+    assert main(["codebook", "--untranslated"]) == 0
+    out = capsys.readouterr().out
+    assert "interface\tstrings.heading.variable\tVariable\tNewidyn" in out
 
 
 def test_strings_are_loaded_once():
