@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Mapping
 
 import numpy as np
@@ -28,7 +29,7 @@ import pandas as pd
 
 from .errors import ParameterError
 
-__all__ = ["second_coder", "double_coding_sample", "PERTURB_WEIGHTS"]
+__all__ = ["second_coder", "double_coding_sample", "write_double_coding", "PERTURB_WEIGHTS"]
 
 #: Relative chance that a coder disagrees on each variable (times ``rate``).
 PERTURB_WEIGHTS: Mapping[str, float] = {
@@ -221,3 +222,35 @@ def double_coding_sample(forms: pd.DataFrame, *, n: int, seed: int, rate: float 
     if files is not None and len(files) == len(forms):
         a.attrs["files"] = [f for f, k in zip(files, keep) if k]
     return a, second_coder(a, seed=int(seed) + 1, rate=rate, codebook=codebook)
+
+
+def write_double_coding(forms: pd.DataFrame, folder, *, n: int = 20, seed: int, rate: float = 0.3,
+                        codebook=None) -> tuple[Path, Path]:
+    """Write a double-coded sample of ``forms`` as ``coder_a.csv`` and ``coder_b.csv`` in ``folder``.
+
+    The shipped sample (``data/raw/double_coding/``) is made this way from the synthetic
+    forms; ``cprstats agree coder_a.csv coder_b.csv`` then measures the agreement.
+
+    Parameters
+    ----------
+    forms : pandas.DataFrame
+        Raw forms (coder A's), as `cprstats.read_forms` returns.
+    folder : str or Path
+        Created if needed; the two files are written atomically (UTF-8 with BOM).
+    n, seed, rate
+        As for `double_coding_sample`.
+
+    Returns
+    -------
+    (pathlib.Path, pathlib.Path)
+
+    Examples
+    --------
+    >>> write_double_coding(forms, "data/raw/double_coding", n=20, seed=2023)  # doctest: +SKIP
+    (PosixPath('data/raw/double_coding/coder_a.csv'), PosixPath('data/raw/double_coding/coder_b.csv'))
+    """
+    from .safeio import write_csv
+
+    a, b = double_coding_sample(forms, n=n, seed=seed, rate=rate, codebook=codebook)
+    out = Path(folder)
+    return write_csv(a, out / "coder_a.csv"), write_csv(b, out / "coder_b.csv")

@@ -38,7 +38,9 @@ Missing values
     is the whole group left empty (see the codebook).
 
 Reviews only one coder coded are left out; they are listed in
-``result.attrs["unmatched"]`` (columns ``review_id, child_no, coded_by``) and a warning
+``result.attrs["unmatched"]`` (a list of records with ``review_id, child_no, coded_by``;
+``pd.DataFrame(result.attrs["unmatched"])`` makes it a table; plain records, not a
+DataFrame, so that pandas can still concatenate and compare results) and a warning
 says how many.
 
 References
@@ -427,7 +429,7 @@ def agreement(coder_a, coder_b, variables: Sequence[str] | str | None = None, *,
     for c in ("n", "n_agree", "n_one_missing", "n_categories"):
         out[c] = out[c].astype("Int64")
     _warn_unmatched(unmatched)
-    out.attrs["unmatched"] = unmatched
+    out.attrs["unmatched"] = unmatched.astype(object).to_dict("records")
     out.attrs["n_matched"] = len(a)
     return out
 
@@ -529,7 +531,7 @@ def disagreements(coder_a, coder_b, variables: Sequence[str] | str | None = None
     out = out.astype({"review_id": "string", "child_no": "Int64", "field": "string", "variable": "string",
                       "value_a": "string", "value_b": "string"})[list(DISAGREEMENT_COLUMNS)]
     _warn_unmatched(unmatched)
-    out.attrs["unmatched"] = unmatched
+    out.attrs["unmatched"] = unmatched.astype(object).to_dict("records")
     return out
 
 

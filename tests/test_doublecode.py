@@ -111,3 +111,16 @@ def test_second_coder_bad_arguments(kwargs, message):
         second_coder([1, 2], seed=1)
     with pytest.raises(ParameterError, match="n=0"):
         double_coding_sample(_forms(n=2), n=0, seed=1)
+
+
+def test_write_double_coding_round_trips_through_the_cli(tmp_path, capsys):
+    from cprstats.cli import main
+    from cprstats.doublecode import write_double_coding
+
+    a_path, b_path = write_double_coding(_forms(n=30), tmp_path / "dc", n=12, seed=2023)
+    a = cprstats.read_forms(a_path)
+    assert len(a) == 12 and list(a.index) == list(range(2, 14))  # rows as the spreadsheet shows them
+    assert main(["agree", str(a_path), str(b_path), "--out", str(tmp_path / "out")]) == 0
+    assert "12 subject children coded by both" in capsys.readouterr().out
+    diffs = pd.read_csv(tmp_path / "out" / "disagreements.csv", encoding="utf-8-sig")
+    assert len(diffs) > 0 and set(diffs["review_id"]) <= set(a["review_id"])

@@ -180,9 +180,11 @@ def test_agreement_table_values(coders):
     s = out.loc["sex"]  # identical on every review
     assert s["p_observed"] == 1.0 and math.isnan(s["kappa"]) and "undefined" in s["note"]
     assert res["ci_level"].eq(0.95).all()
-    unmatched = res.attrs["unmatched"]
-    assert unmatched.to_dict("list") == {"review_id": ["SYN 20 2020", "SYN 21 2020"], "child_no": [1, 2],
-                                         "coded_by": ["coder_a", "coder_b"]}
+    assert res.attrs["unmatched"] == [{"review_id": "SYN 20 2020", "child_no": 1, "coded_by": "coder_a"},
+                                      {"review_id": "SYN 21 2020", "child_no": 2, "coded_by": "coder_b"}]
+    assert res.attrs["n_matched"] == 8
+    both = pd.concat([res, res])  # plain-record attrs keep pandas' concat working
+    assert len(both) == 2 * len(res)
 
 
 def test_agreement_alpha_counts_one_sided_missing_as_disagreement(coders):

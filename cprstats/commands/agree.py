@@ -59,6 +59,7 @@ def run(args) -> int:
         write_csv(summary, out / "agreement_summary.csv")
         write_csv(diffs, out / "disagreements.csv")
         write_xlsx({"disagreements": diffs}, out / "disagreements.xlsx")
-        write_csv(table.attrs["unmatched"], out / "unmatched.csv")
+        unmatched = pd.DataFrame(table.attrs["unmatched"], columns=["review_id", "child_no", "coded_by"])
+        write_csv(unmatched, out / "unmatched.csv")
         print(f"Wrote agreement.csv, agreement_summary.csv, disagreements.csv, disagreements.xlsx and unmatched.csv to {out}")
     return 0
