@@ -114,7 +114,7 @@ def copy_figures(run_folder: Path, manifest: dict, figures_dir: Path) -> tuple[l
     (list of str, list of str)
         Every figure (relative path) and those whose bytes changed.
     """
-    from .runfiles import sha256_file
+    from .rundata import sha256_file
     from .safeio import dumps_json, write_bytes, write_text
 
     made = {}

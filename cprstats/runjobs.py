@@ -6,17 +6,11 @@ executed notebook into an HTML report. It is what each worker process of
 `cprstats.runner.run` calls, and it can be called on its own (the benchmark suite does).
 
 Kernels
-    Every kernel a process starts is recorded (`TrackedKernelManager`), so that a worker
-    stopped by SIGTERM (what ``Pool.terminate`` sends when the user presses Ctrl-C) kills
-    its kernels before it exits (`kill_kernels`): a kernel runs in its own session, so
-    nothing else would stop it. The kernel's own output (start-up warnings, a crash
-    message) goes to a log file, not the user's terminal; the last lines are quoted when
-    the kernel fails to start.
-Environment
-    Kernels run on this environment's own ``python3`` kernelspec (`ensure_kernel`), with
-    ``MPLBACKEND=Agg`` (set by the runner), and shut down immediately after the last cell
-    (nbclient's ``shutdown_kernel="immediate"``: the default graceful shutdown stalls for
-    about 3.5 s in some runs).
+    Kernels come from `cprstats.kernels` (this environment's Python, tracked so none is
+    left running, their output in a log whose last lines are quoted when a kernel fails to
+    start). They run with ``MPLBACKEND=Agg`` (set by the runner) and shut down immediately
+    after the last cell (nbclient's ``shutdown_kernel="immediate"``: the default graceful
+    shutdown stalls for about 3.5 s in some runs).
 
 Examples
 --------
@@ -27,221 +21,14 @@ Examples
 from __future__ import annotations
 
 import os
-import signal
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from .errors import CprstatsError
+from . import kernels
 
-__all__ = [
-    "KERNEL_NAME",
-    "execute_one",
-    "describe_error",
-    "ensure_kernel",
-    "kill_kernels",
-    "worker_init",
-]
-
-#: The kernelspec every notebook runs on (this environment's own Python; see `ensure_kernel`).
-KERNEL_NAME = "python3"
-_MANAGERS: list = []  # kernel managers started in this process whose kernel may still run
-_KERNEL_LOG: list[Path] = []  # where the next kernel's stderr goes (one at a time per process)
-
-
-# --------------------------------------------------------------------------- kernels
-def _block_term():
-    if hasattr(signal, "pthread_sigmask"):
-        return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-    return None  # pragma: no cover - Windows
-
-
-def _unblock(old) -> None:
-    if old is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
-_TRACKED = None
-
-
-def _manager_class():
-    """A jupyter_client kernel manager that records its kernel and sends its stderr to a log."""
-    global _TRACKED
-    if _TRACKED is not None:
-        return _TRACKED
-    from jupyter_client import AsyncKernelManager
-
-    class TrackedKernelManager(AsyncKernelManager):
-        async def _async_launch_kernel(self, kernel_cmd, **kw):
-            if _KERNEL_LOG:
-                kw.setdefault("stderr", open(_KERNEL_LOG[-1], "ab"))  # noqa: SIM115 - the kernel owns it
-                kw.setdefault("stdout", kw["stderr"])
-            # SIGTERM waits until the kernel is recorded, so kill_kernels cannot miss it
-            old = _block_term()
-            try:
-                await super()._async_launch_kernel(kernel_cmd, **kw)
-                _MANAGERS.append(self)
-            finally:
-                _unblock(old)
-                for key in ("stderr", "stdout"):
-                    fh = kw.get(key)
-                    if hasattr(fh, "close"):
-                        fh.close()  # the kernel has its own copy
-
-    _TRACKED = TrackedKernelManager
-    return _TRACKED
-
-
-def kill_kernels() -> int:
-    """Kill every kernel this process started that is still running; return how many.
-
-    A kernel is started in its own session (process group), so its whole group is killed,
-    including any process the notebook started. Its connection file is removed.
-
-    Examples
-    --------
-    >>> kill_kernels()
-    0
-    """
-    killed = 0
-    while _MANAGERS:
-        km = _MANAGERS.pop()
-        proc = getattr(getattr(km, "provisioner", None), "process", None)
-        if proc is not None and proc.poll() is None:
-            try:
-                if hasattr(os, "killpg"):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                else:  # pragma: no cover - Windows
-                    proc.kill()
-                proc.wait(timeout=5)
-                killed += 1
-            except (ProcessLookupError, PermissionError, OSError):  # pragma: no cover - already gone
-                pass
-        try:
-            km.cleanup_connection_file()
-        except Exception:  # pragma: no cover - best effort
-            pass
-    return killed
-
-
-def _on_term(signum, frame):  # pragma: no cover - runs in a worker being terminated
-    kill_kernels()
-    os._exit(128 + signum)
-
-
-def worker_init(env: dict[str, str] | None = None) -> None:
-    """Set up a worker process of the runner's pool.
-
-    Ctrl-C at the terminal reaches every process in the foreground group: workers ignore
-    it and leave the stopping to the parent, which terminates them (SIGTERM); a worker
-    then kills its kernels and exits at once.
-    """
-    import logging
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _on_term)
-    if env:
-        os.environ.update(env)
-    # papermill/nbclient log a kernel that fails to start; the runner reports it itself
-    logging.getLogger("papermill").addHandler(logging.NullHandler())
-
-
-def ensure_kernel(kernel_name: str = KERNEL_NAME, *, prefix: str | None = None) -> dict[str, str]:
-    """Make sure ``kernel_name`` resolves to this environment's own Python.
-
-    Jupyter looks for kernelspecs in ``JUPYTER_PATH``, then the user's home, then the
-    environment (``sys.prefix``; first when in a virtual environment). A ``python3``
-    kernelspec in the user's home, left by another installation, would run the notebooks on
-    another Python with other packages. If the kernelspec found is not this Python's, one
-    is installed into ``prefix`` (default ``sys.prefix``; never the user's home) unless a
-    good one is already there, and Jupyter is pointed at it first.
-
-    Parameters
-    ----------
-    kernel_name : str, default "python3"
-    prefix : str, optional
-        The environment to install a kernelspec into (default ``sys.prefix``).
-
-    Returns
-    -------
-    dict
-        Environment variables to set while the notebooks run (empty if none are needed).
-
-    Raises
-    ------
-    CprstatsError
-        If no kernelspec for this Python can be found or installed.
-
-    Examples
-    --------
-    >>> ensure_kernel()  # in a working environment nothing needs changing
-    {}
-    """
-    prefix = sys.prefix if prefix is None else prefix
-    if _resolves_here(kernel_name, {}):
-        return {}
-    env_dir = str(Path(prefix) / "share" / "jupyter")
-    spec_dir = Path(env_dir) / "kernels" / kernel_name
-    if not _spec_is_ours(spec_dir / "kernel.json"):
-        try:
-            from ipykernel.kernelspec import install
-
-            install(prefix=prefix, kernel_name=kernel_name)
-        except (OSError, ImportError) as exc:
-            raise CprstatsError(
-                f"the Jupyter kernel {kernel_name!r} does not run this Python ({sys.executable}) and "
-                f"a kernelspec could not be installed into {prefix}: {exc}. Run "
-                f"`{sys.executable} -m ipykernel install --prefix {prefix}` once, then try again."
-            ) from None
-    old = os.environ.get("JUPYTER_PATH")
-    env = {"JUPYTER_PATH": env_dir + (os.pathsep + old if old else "")}
-    if not _resolves_here(kernel_name, env):  # pragma: no cover - only with a broken install
-        raise CprstatsError(f"the Jupyter kernel {kernel_name!r} still does not resolve to {sys.executable}")
-    return env
-
-
-def _spec_is_ours(kernel_json: Path) -> bool:
-    import json
-
-    try:
-        argv = json.loads(kernel_json.read_text(encoding="utf-8"))["argv"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-    return _argv_is_ours(argv)
-
-
-def _argv_is_ours(argv) -> bool:
-    if not argv:
-        return False
-    exe = argv[0]
-    # jupyter_client runs a kernelspec whose command is plain "python"/"python3"/"python3.X"
-    # with sys.executable (KernelManager.format_kernel_cmd)
-    if exe in {"python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info[:2])}:
-        return True
-    # compare paths as written: a virtual environment's python is a symlink to the base
-    # interpreter, which another environment may share
-    exe = os.path.abspath(exe)
-    return exe == os.path.abspath(sys.executable) or Path(exe).is_relative_to(os.path.abspath(sys.prefix))
-
-
-def _resolves_here(kernel_name: str, env: dict[str, str]) -> bool:
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        spec = KernelSpecManager().get_kernel_spec(kernel_name)
-    except NoSuchKernel:
-        return False
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    return _argv_is_ours(spec.argv)
+__all__ = ["execute_one", "describe_error"]
 
 
 # --------------------------------------------------------------------------- errors
@@ -336,7 +123,7 @@ def execute_one(
     lang : {"en", "cy"}
         Language of the HTML report.
     kernel_name : str, optional
-        Default `KERNEL_NAME` (``"python3"``, read when called).
+        Default `cprstats.kernels.KERNEL_NAME` (``"python3"``, read when called).
     start_retries : int, default 1
     timeout : float, optional
         Seconds a single cell may run (default: no limit).
@@ -357,46 +144,14 @@ def execute_one(
     ...             {"REGION": "MWW"}, html="out/01.html")  # doctest: +SKIP
     {'status': 'ok', 'seconds': 6.1, 'attempts': 1, 'error': None, ...}
     """
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    kernel_name = KERNEL_NAME if kernel_name is None else kernel_name
+    kernel_name = kernels.KERNEL_NAME if kernel_name is None else kernel_name
     output_notebook = Path(output_notebook)
     output_notebook.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    error = None
     attempts = 0
     while True:
         attempts += 1
-        started = []
-        fd, log_name = tempfile.mkstemp(prefix="cprstats-kernel-", suffix=".log")
-        os.close(fd)
-        _KERNEL_LOG.append(Path(log_name))
-        try:
-            pm.execute_notebook(
-                str(notebook), str(output_notebook), parameters=dict(parameters or {}),
-                kernel_name=kernel_name, progress_bar=False, log_output=False,
-                request_save_on_cell_execute=False, cwd=None if cwd is None else str(cwd),
-                execution_timeout=timeout,
-                # passed through to nbclient.NotebookClient
-                shutdown_kernel="immediate", kernel_manager_class=_manager_class(),
-                on_notebook_start=lambda **kw: started.append(True), record_timing=False,
-            )
-            error = None
-        except PapermillExecutionError as exc:
-            error = _cell_error(exc, output_notebook)
-        except Exception as exc:  # noqa: BLE001 - anything else is reported, not raised
-            tail = _log_tail(Path(log_name))
-            error = {"kind": "kernel" if started else "startup", "cell": None, "exec_count": None,
-                     "ename": type(exc).__name__,
-                     "evalue": _first_line(exc) + (f" (kernel said: {tail})" if tail else "")}
-        finally:
-            _KERNEL_LOG.pop()
-            kill_kernels()  # normally none is left; never leave one behind
-            try:
-                os.unlink(log_name)
-            except OSError:  # pragma: no cover
-                pass
+        error = _attempt(notebook, output_notebook, parameters, cwd, kernel_name, timeout)
         if error is None or error["kind"] != "startup" or attempts > start_retries:
             break
     if error is not None and error["kind"] == "startup":
@@ -414,6 +169,41 @@ def execute_one(
     result["seconds"] = time.perf_counter() - t0
     result["message"] = describe_error(result["error"])
     return result
+
+
+def _attempt(notebook, output_notebook: Path, parameters, cwd, kernel_name: str, timeout) -> dict | None:
+    """Run the notebook once; None if every cell ran, else the error (see `execute_one`)."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    started = []
+    fd, log_name = tempfile.mkstemp(prefix="cprstats-kernel-", suffix=".log")
+    os.close(fd)
+    try:
+        with kernels.kernel_log(Path(log_name)):
+            pm.execute_notebook(
+                str(notebook), str(output_notebook), parameters=dict(parameters or {}),
+                kernel_name=kernel_name, progress_bar=False, log_output=False,
+                request_save_on_cell_execute=False, cwd=None if cwd is None else str(cwd),
+                execution_timeout=timeout,
+                # passed through to nbclient.NotebookClient
+                shutdown_kernel="immediate", kernel_manager_class=kernels.manager_class(),
+                on_notebook_start=lambda **kw: started.append(True), record_timing=False,
+            )
+        return None
+    except PapermillExecutionError as exc:
+        return _cell_error(exc, output_notebook)
+    except Exception as exc:  # noqa: BLE001 - anything else is reported, not raised
+        tail = _log_tail(Path(log_name))
+        # no reply before the first cell: the kernel did not start (worth one more try)
+        return {"kind": "kernel" if started else "startup", "cell": None, "exec_count": None,
+                "ename": type(exc).__name__, "evalue": _first_line(exc) + (f" (kernel said: {tail})" if tail else "")}
+    finally:
+        kernels.kill_kernels()  # normally none is left; never leave one behind
+        try:
+            os.unlink(log_name)
+        except OSError:  # pragma: no cover
+            pass
 
 
 def _to_html(nb_path: Path, html_path: Path, lang: str) -> dict[str, Any]:

@@ -155,8 +155,9 @@ def execute_jobs(opts, targets: dict, source, stage: Path, env: dict[str, str], 
     except ModuleNotFoundError as exc:
         if exc.name != "cprstats.html":
             raise
-    from .runfiles import gather_group, git_info, move_into_place, now_iso, scope_size, versions
-    from .runjobs import KERNEL_NAME, worker_init
+    from .rundata import scope_size
+    from .runfiles import gather_group, git_info, move_into_place, now_iso, versions
+    from .kernels import KERNEL_NAME, worker_init
     from .runner import RunInterrupted
 
     jobs = []

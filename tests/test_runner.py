@@ -24,7 +24,7 @@ import nbformat
 import pytest
 
 import cprstats
-from cprstats import runner, runjobs
+from cprstats import kernels, runner, runjobs
 from cprstats.cli import main
 from cprstats.errors import CodingError, ParameterError
 
@@ -128,7 +128,7 @@ def test_missing_data_and_bad_forms_stop_before_any_kernel(monkeypatch, tmp_path
 # --------------------------------------------------------------------------- a real run
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory):
-    """`cprstats run` on two good notebooks and one that fails, for MWW, with 2 workers, on forms."""
+    """`cprstats run` on a good notebook and one that fails, for MWW, with 2 workers, on forms."""
     out = tmp_path_factory.mktemp("run") / "outputs"
     marker = f"CPRSTATS_TEST_{uuid.uuid4().hex}"
     os.environ[marker] = "1"  # kernels inherit it: lets the test find any left running
@@ -136,7 +136,7 @@ def first_run(tmp_path_factory):
     t0 = time.perf_counter()
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            rc = main(["run", "--region", "MWW", "--notebook", "ok_tables", "ok_figures", "fails",
+            rc = main(["run", "--region", "MWW", "--notebook", "ok_tables", "fails",
                        "--data", str(FORMS), "--output", str(out), "--jobs", "2", "--notebook-dir", str(NB_DIR)])
     finally:
         del os.environ[marker]
@@ -148,11 +148,11 @@ def first_run(tmp_path_factory):
 def test_run_writes_the_folder_layout(first_run):
     folder = first_run["out"] / "MWW" / "all"
     files = _files(first_run["out"])
-    expected = ["MWW/all/fails.ipynb", "MWW/all/figures/bars_MWW.svg", "MWW/all/manifest.json",
-                "MWW/all/ok_figures.ipynb", "MWW/all/ok_tables.ipynb", "MWW/all/tables/environment.csv",
-                "MWW/all/tables/partial.csv", "MWW/all/tables/scope.csv"]
+    expected = ["MWW/all/fails.ipynb", "MWW/all/manifest.json", "MWW/all/ok_tables.ipynb",
+                "MWW/all/tables/environment.csv", "MWW/all/tables/partial.csv", "MWW/all/tables/scope.csv"]
     if HAS_HTML:
-        expected += ["MWW/all/ok_figures.html", "MWW/all/ok_tables.html", "index.html"]
+        expected += ["MWW/all/fails.html", "MWW/all/ok_tables.html", "index.html"]
+        assert set(expected) == set(files)
     assert set(expected) <= set(files)
     assert not any(".staging" in f or "report.json" in f for f in files)
     # the parameters reached the notebook (ok_tables writes them back) ...
@@ -181,10 +181,10 @@ def test_manifest_records_parameters_versions_checksum_and_timings(first_run):
     assert m["n_children"] == 2  # forms.csv: SYN 1 (Powys) and SYN 3 (Ceredigion) are in Mid and West Wales
     assert m["status"] == "failed"
     nbs = m["notebooks"]
-    assert sorted(nbs) == ["fails", "ok_figures", "ok_tables"]
+    assert sorted(nbs) == ["fails", "ok_tables"]
     assert all(nbs[n]["seconds"] > 0 for n in nbs)
     assert nbs["ok_tables"]["status"] == "ok" and nbs["ok_tables"]["report"]["outputs"][0] == "tables/scope.csv"
-    assert nbs["ok_figures"]["files"][:1] == ["figures/bars_MWW.svg"]
+    assert nbs["fails"]["files"][-1] == "tables/partial.csv"
 
 
 @pytest.mark.slow
@@ -192,7 +192,7 @@ def test_failing_notebook_names_region_period_and_cell_and_others_finish(first_r
     assert first_run["rc"] == 1
     # fails.ipynb (tests/data/notebooks): markdown, parameters, a cell writing partial.csv, then
     # the raising cell: its 4th cell, executed 4th (parameters, injected parameters, write, raise).
-    assert "1 of 3 notebook runs failed:" in first_run["stdout"]
+    assert "1 of 2 notebook runs failed:" in first_run["stdout"]
     assert "MWW/all/fails: cell 4 (In [4]) raised ValueError: boom on purpose in MWW" in first_run["stdout"]
     m = json.loads((first_run["out"] / "MWW" / "all" / "manifest.json").read_text(encoding="utf-8"))
     err = m["notebooks"]["fails"]["error"]
@@ -202,13 +202,13 @@ def test_failing_notebook_names_region_period_and_cell_and_others_finish(first_r
     failed = [c for c in nb.cells if c.get("execution_count") == 4]
     assert failed[0].outputs[0]["ename"] == "ValueError" and failed[0].outputs[0]["evalue"] == "boom on purpose in MWW"
     assert (first_run["out"] / "MWW" / "all" / "tables" / "partial.csv").read_text() == "a\n1\n"
-    assert m["notebooks"]["ok_tables"]["status"] == m["notebooks"]["ok_figures"]["status"] == "ok"
+    assert m["notebooks"]["ok_tables"]["status"] == "ok"
 
 
 @pytest.mark.slow
 def test_progress_has_a_line_per_notebook_and_no_kernel_is_left(first_run):
     lines = [ln for ln in first_run["stderr"].splitlines() if ln.startswith("[")]
-    assert len(lines) == 3 and lines[-1].startswith("[3/3] MWW/all/")
+    assert len(lines) == 2 and lines[-1].startswith("[2/2] MWW/all/")
     assert any("MWW/all/fails: FAILED: cell 4 (In [4])" in ln for ln in lines)
     if LINUX:
         assert _marked(first_run["marker"]) == []
@@ -266,7 +266,7 @@ def test_a_kernel_that_dies_on_start_is_retried(tmp_path, monkeypatch):
     (spec / "kernel.json").write_text(json.dumps({"argv": [sys.executable, "-c", code, "{connection_file}"],
                                                   "display_name": "flaky", "language": "python"}))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    monkeypatch.setattr(runjobs, "KERNEL_NAME", "flaky")  # read by execute_one in the forked worker
+    monkeypatch.setattr(kernels, "KERNEL_NAME", "flaky")  # read by execute_one in the forked worker
     res = runner.run(["ok_figures"], ["CAV"], data="wales", output=tmp_path / "o", notebook_dir=NB_DIR,
                      progress=False)
     assert marker.exists()  # the first start did fail
@@ -277,7 +277,7 @@ def test_a_kernel_that_dies_on_start_is_retried(tmp_path, monkeypatch):
 def test_ensure_kernel_prefers_this_environment(tmp_path, monkeypatch):
     home_spec = Path.home() / ".local" / "share" / "jupyter" / "kernels" / "python3"
     home_before = home_spec.exists()
-    assert runjobs.ensure_kernel() == {}  # the venv's own python3 kernelspec
+    assert kernels.ensure_kernel() == {}  # the venv's own python3 kernelspec
     foreign = tmp_path / "foreign" / "kernels" / "python3"
     foreign.mkdir(parents=True)
     (foreign / "kernel.json").write_text(json.dumps({"argv": ["/opt/other/bin/python3", "-m", "ipykernel_launcher",
@@ -285,7 +285,7 @@ def test_ensure_kernel_prefers_this_environment(tmp_path, monkeypatch):
                                                      "display_name": "other"}))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "foreign"))
     # the foreign kernelspec shadows ours; a kernelspec is installed into the given prefix, put first
-    env = runjobs.ensure_kernel(prefix=str(tmp_path / "env"))
+    env = kernels.ensure_kernel(prefix=str(tmp_path / "env"))
     installed = json.loads((tmp_path / "env" / "share" / "jupyter" / "kernels" / "python3" / "kernel.json").read_text())
     assert installed["argv"][0] == sys.executable
     assert env["JUPYTER_PATH"].split(os.pathsep) == [str(tmp_path / "env" / "share" / "jupyter"), str(tmp_path / "foreign")]
@@ -326,18 +326,18 @@ def test_interrupt_stops_kernels_and_leaves_no_partial_output(tmp_path, sig):
 
 # --------------------------------------------------------------------------- small pieces
 def test_checksums_and_scope(tmp_path):
-    from cprstats.runfiles import _checksums
+    from cprstats.rundata import checksums
 
     (tmp_path / "a.yaml").write_bytes(b"abc")
     (tmp_path / ".hidden").write_bytes(b"x")
-    files, total = _checksums(tmp_path)
+    files, total = checksums(tmp_path)
     # FIPS 180-2, appendix B.1: SHA-256("abc")
     assert files == [{"path": "a.yaml", "sha256": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}]
     assert total == hashlib.sha256(b"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a.yaml\n").hexdigest()
 
 
 def test_a_coded_dataset_is_passed_through_not_recoded(tmp_path):
-    from cprstats.runfiles import prepare_data
+    from cprstats.rundata import prepare_data
 
     data = cprstats.code_reviews(FORMS)
     cprstats.write_dataset(data, tmp_path / "coded.csv")
@@ -345,3 +345,24 @@ def test_a_coded_dataset_is_passed_through_not_recoded(tmp_path):
     assert (src.kind, src.parameter) == ("dataset", str((tmp_path / "coded.csv").resolve()))
     assert not (tmp_path / "work").exists()
     assert len(src.frame) == 3
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["log", "terminal"])
+def test_progress_reports_each_finished_notebook(terminal):
+    from cprstats.runpool import Progress
+
+    stream = _Terminal() if terminal else io.StringIO()
+    bar = Progress(2, stream=stream)
+    bar.tick({"region": "MWW", "period": "pre_covid", "notebook": "02_agencies", "status": "ok", "seconds": 1.25})
+    bar.tick({"region": "CAV", "period": "all", "notebook": "fails", "status": "failed", "seconds": 2,
+              "message": "cell 4 (In [4]) raised ValueError: boom"})
+    bar.close()
+    text = stream.getvalue()
+    assert "[1/2] MWW/pre_covid/02_agencies: ok (1.2 s)" in text
+    assert "[2/2] CAV/all/fails: FAILED: cell 4 (In [4]) raised ValueError: boom (2.0 s)" in text
+    assert ("notebook/s" in text) == terminal  # tqdm's bar only on a terminal; a log gets plain lines
