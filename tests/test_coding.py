@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -247,15 +246,18 @@ def test_synthetic_flag_passes_through(small_forms):
     assert cprstats.code_reviews(small_forms).attrs["synthetic"] is True
 
 
-def test_distinct_values_are_parsed_once(small_forms):
-    # 600 rows code as quickly as 6 would (parsing is per distinct value): a guard against per-cell loops
+def test_many_rows_code_like_the_few(small_forms):
+    # parsing is done once per distinct value and mapped back to rows: 600 rows must map back exactly
     big = pd.concat([small_forms] * 100)
     big["child_no"] = [str(1 + i % 20) for i in range(len(big))]
     big["review_id"] = [f"R {i // 20} 2019" for i in range(len(big))]
     big.index = pd.Index(range(2, len(big) + 2), name="row")
     data = cprstats.code_reviews(big)
     assert len(data) == 600
-    assert data["toxic_trio"].sum() == 300  # rows 2 and 3 of every six have all three (see test_derive)
+    assert data["toxic_trio"].sum() == 300  # the first three of every six forms have all three (see test_derive)
+    assert data["toxic_trio"].isna().sum() == 100  # the fourth has no parental risks recorded
+    assert data["local_authority"].astype(object).tolist()[:12] == (
+        ["carmarthenshire", "powys", "powys", "isle_of_anglesey", "bridgend", "cardiff"] * 2)
 
 
 # --------------------------------------------------------------------------- a researcher's own codebook

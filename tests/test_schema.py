@@ -10,7 +10,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import cprstats
 from cprstats.errors import CodingError
 from cprstats.schema import dataset_schema, validate_dataset
 
