@@ -57,6 +57,8 @@ _PUBLIC = {
     "agreement_summary": "cprstats.reliability",
     "disagreements": "cprstats.reliability",
     "export": "cprstats.exporters",
+    # reports
+    "Report": "cprstats.report",
 }
 
 __all__ = sorted(
@@ -107,3 +109,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .template import make_template
     from .reliability import agreement, agreement_summary, disagreements
     from .exporters import export
+    from .report import Report
