@@ -310,3 +310,18 @@ def test_screen_is_fast_on_a_large_form():
     t0 = time.perf_counter()
     assert guard.find_identifiers(forms(d)).empty
     assert time.perf_counter() - t0 < 2.0
+
+
+def test_shared_synthetic_forms_pass(small_forms):
+    # the six good synthetic forms of tests/conftest.py: codes, English and Welsh labels
+    assert guard.find_identifiers(small_forms).empty
+
+
+def test_shipped_example_forms_pass():
+    examples = pytest.importorskip("cprstats.examples")
+    for name in examples.list_examples() if hasattr(examples, "list_examples") else ["wales"]:
+        try:
+            path = examples.forms_path(name)
+        except Exception:  # an example without forms (a coded dataset only)
+            continue
+        assert guard.find_identifiers(cprstats.read_forms(path, check=False)).empty, name
