@@ -388,7 +388,7 @@ def find_identifiers(forms: pd.DataFrame, codebook=None, *, keep_columns: Iterab
                              "value": "", "problem": problem})
 
     for j, col in enumerate(columns):
-        cells = [_text(v) for v in forms.iloc[:, j].tolist()]
+        cells = [v if type(v) is str else _text(v) for v in forms.iloc[:, j].tolist()]
         fld = _known_field(cb, col)
         if fld is None:
             kind = _header_kind(col)
@@ -404,26 +404,14 @@ def find_identifiers(forms: pd.DataFrame, codebook=None, *, keep_columns: Iterab
             limits = _coded_limits(fld) if fld.categories else (LONG_TEXT_CHARS, LONG_TEXT_WORDS)
             delimiter = fld.delimiter if fld.type == "list" else "\n"
         check_dates = fld is None and col not in keep
+        seen: dict[str, tuple[str, str] | None] = {}  # each distinct value is screened once
         for i, text in enumerate(cells):
-            if not text.strip():
-                continue
-            kind = _value_kind(text)
-            if kind is not None:
-                add(i, col, mask(text), f"column {col!r} holds what looks like {_KINDS[kind][0]}; remove it from "
-                                        "the forms (the value is hidden here)")
-                continue
-            long = _free_text(text, limits, delimiter)
-            if long is not None:
-                limit = (f"at most {LONG_TEXT_WORDS} words or {LONG_TEXT_CHARS} characters in a cell" if fld is None
-                         else f"a coded value has at most {VALUE_WORDS} words")
-                add(i, col, f"(hidden: {long[1]} characters)",
-                    f"column {col!r} holds long free text ({long[0]} words), like case notes; the forms should hold "
-                    f"coded values only ({limit})")
-                continue
-            if check_dates and _has_full_date(text):
-                add(i, col, mask(text), f"column {col!r} holds a full date, which could be a date of birth; remove "
-                                        "it (cprstats asks only for year and month), or, if the column is not about "
-                                        "the child (e.g. the date the review was coded), keep it with keep_columns")
+            if text in seen:
+                found = seen[text]
+            else:
+                found = seen[text] = _cell_problem(col, text, limits, delimiter, check_dates, fld is None)
+            if found is not None:
+                add(i, col, *found)
 
     for p in problems:
         i = p["review_id"]
@@ -432,6 +420,28 @@ def find_identifiers(forms: pd.DataFrame, codebook=None, *, keep_columns: Iterab
     if all(isinstance(r, int) for r in out["row"]):
         out["row"] = out["row"].astype("int64")
     return out
+
+
+def _cell_problem(col: str, text: str, limits, delimiter, check_dates: bool, unknown: bool) -> tuple[str, str] | None:
+    """``(masked value, problem)`` for one cell, or None when it looks harmless."""
+    if not text.strip():
+        return None
+    kind = _value_kind(text)
+    if kind is not None:
+        return mask(text), (f"column {col!r} holds what looks like {_KINDS[kind][0]}; remove it from the forms "
+                            "(the value is hidden here)")
+    long = _free_text(text, limits, delimiter)
+    if long is not None:
+        limit = (f"at most {LONG_TEXT_WORDS} words or {LONG_TEXT_CHARS} characters in a cell" if unknown
+                 else f"a coded value has at most {VALUE_WORDS} words")
+        return f"(hidden: {long[1]} characters)", (
+            f"column {col!r} holds long free text ({long[0]} words), like case notes; the forms should hold "
+            f"coded values only ({limit})")
+    if check_dates and _has_full_date(text):
+        return mask(text), (f"column {col!r} holds a full date, which could be a date of birth; remove it "
+                            "(cprstats asks only for year and month), or, if the column is not about the child "
+                            "(e.g. the date the review was coded), keep it with keep_columns")
+    return None
 
 
 def _text(v: Any) -> str:
