@@ -1,0 +1,141 @@
+"""Display objects for notebooks: accessible HTML for the report, short plain text for consoles.
+
+A notebook cell's last expression is shown through ``_repr_html_`` in Jupyter and in the
+HTML report, and through ``__repr__`` in a console and in nbval's comparison of outputs. Every
+piece of data put into HTML here is escaped; nothing here emits a ``<script>`` or refers to
+anything outside the page.
+
+Examples
+--------
+>>> import pandas as pd
+>>> b = html_table(pd.DataFrame({"Category": ["Death <1>"], "n (%)": ["22 (66.7%)"]}),
+...                caption="Outcome", notes=["Synthetic data."])
+>>> print(b.html)  # doctest: +ELLIPSIS
+<div class="table-wrap"><table class="report-table">
+<caption>Outcome</caption>
+<thead><tr><th scope="col">Category</th><th scope="col">n (%)</th></tr></thead>
+<tbody><tr><th scope="row">Death &lt;1&gt;</th><td>22 (66.7%)</td></tr></tbody>
+</table>
+<ul class="table-notes"><li>Synthetic data.</li></ul></div>
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import pandas as pd
+
+from .safeio import escape_html as esc
+
+__all__ = ["Block", "html_table", "notice", "text_table"]
+
+
+class Block:
+    """A piece of a report: ``html`` for Jupyter and the HTML report, ``text`` for everything else.
+
+    >>> b = Block("<p>Hi &amp; bye</p>", "Hi & bye")
+    >>> b, b._repr_html_()
+    (Hi & bye, '<p>Hi &amp; bye</p>')
+    """
+
+    __slots__ = ("html", "text")
+
+    def __init__(self, html: str, text: str):
+        self.html = html
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+    def _repr_pretty_(self, p, cycle) -> None:  # IPython's plain-text display
+        p.text(self.text)
+
+    def __add__(self, other: "Block") -> "Block":
+        return Block(self.html + "\n" + other.html, self.text + "\n" + other.text)
+
+
+def text_table(table: pd.DataFrame) -> str:
+    """A table of strings as aligned plain text (deterministic: no floats are formatted here)."""
+    if table.empty:
+        return ""
+    return table.astype("string").fillna("").to_string(index=False)
+
+
+def html_table(table: pd.DataFrame, *, caption: str, notes: Iterable[str] = (), row_headers: int = 1,
+               css_class: str = "report-table") -> Block:
+    """An accessible HTML table: a ``<caption>``, ``<th scope="col">`` headings, row headings.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Cells as they should be shown (strings); the index is not shown.
+    caption : str
+        Required: every table says what it is.
+    notes : iterable of str
+        Footnotes shown under the table (suppression marker, denominators, synthetic data).
+    row_headers : int, default 1
+        How many leading columns label the row (``<th scope="row">``). A repeated label in
+        the first column (a variable's title on each of its levels) is shown once, spanning
+        its rows.
+    css_class : str
+
+    Returns
+    -------
+    Block
+    """
+    if not caption or not str(caption).strip():
+        from .errors import ParameterError
+
+        raise ParameterError("caption must be a non-empty text: every table says what it is")
+    cols = list(table.columns)
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in cols)
+    values = table.astype(object).where(table.notna(), "").to_numpy().tolist()
+    spans = _spans([r[0] for r in values]) if row_headers and cols else [1] * len(values)
+    rows = []
+    for i, rec in enumerate(values):
+        cells = []
+        for j, v in enumerate(rec):
+            if j == 0 and row_headers and spans[i] == 0:
+                continue  # covered by the rowspan above
+            if j < row_headers:
+                span = f' rowspan="{spans[i]}"' if j == 0 and spans[i] > 1 else ""
+                scope = "rowgroup" if span else "row"
+                cells.append(f'<th scope="{scope}"{span}>{esc(v)}</th>')
+            else:
+                cells.append(f"<td>{esc(v)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    notes = [n for n in notes if n]
+    note_html = ('\n<ul class="table-notes">' + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>") if notes else ""
+    html = (f'<div class="table-wrap"><table class="{esc(css_class)}">\n<caption>{esc(caption)}</caption>\n'
+            f"<thead><tr>{head}</tr></thead>\n<tbody>{''.join(rows)}</tbody>\n</table>{note_html}</div>")
+    text = "\n".join([str(caption), text_table(table), *notes])
+    return Block(html, text)
+
+
+def _spans(first: list) -> list[int]:
+    """Row spans for a first column whose repeated neighbours merge (0 = covered)."""
+    spans = [1] * len(first)
+    i = 0
+    while i < len(first):
+        j = i + 1
+        while j < len(first) and first[j] == first[i] and first[i] != "":
+            spans[j] = 0
+            j += 1
+        spans[i] = j - i
+        i = j
+    return spans
+
+
+def notice(text: str, *, label: str, kind: str = "info") -> Block:
+    """A boxed notice (synthetic data, disclosure control) that stands out in print as on screen.
+
+    >>> notice("Synthetic data.", label="Notice").html
+    '<div class="notice notice-info" role="note"><strong>Notice:</strong> Synthetic data.</div>'
+    """
+    html = f'<div class="notice notice-{esc(kind)}" role="note"><strong>{esc(label)}:</strong> {esc(text)}</div>'
+    return Block(html, f"{label}: {text}")
