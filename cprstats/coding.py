@@ -110,15 +110,40 @@ def _match_columns(columns: Iterable[str], cb: Codebook, keep: set[str], probs: 
 
 
 # --------------------------------------------------------------------------- values
-def _by_unique(series: pd.Series, parse):
-    """Apply ``parse(str) -> (value, problem)`` once per distinct string; return arrays per row."""
-    s = series.astype(object).fillna("").astype(str).str.strip()
-    codes, uniq = pd.factorize(s, sort=False)
-    parsed = [parse(u) for u in uniq]
-    values = np.empty(len(parsed), dtype=object)
-    values[:] = [p[0] for p in parsed]
-    problems = np.array([p[1] or "" for p in parsed], dtype=object)
-    return s.to_numpy(object), values[codes], problems[codes]
+class _Parsed:
+    """One column parsed once per distinct value: ``codes`` index each row into the distinct values."""
+
+    def __init__(self, series: pd.Series, parse):
+        codes, uniq = pd.factorize(series, sort=False, use_na_sentinel=True)
+        if (codes < 0).any():  # a real missing value (from a DataFrame built in code): treat as empty
+            uniq = np.append(np.asarray(uniq, dtype=object), "")
+            codes = np.where(codes < 0, len(uniq) - 1, codes)
+        self.codes = codes
+        self.raw = np.array([str(u).strip() for u in uniq], dtype=object)
+        parsed = [parse(u) for u in self.raw]
+        self.values = [v for v, _ in parsed]
+        self.problems = np.array([p or "" for _, p in parsed], dtype=object)
+        self.ok = np.array([v is not None for v in self.values], dtype=bool)
+
+    def rows_where(self, uniq_mask: np.ndarray) -> np.ndarray:
+        """Row mask of the rows whose distinct value satisfies ``uniq_mask``."""
+        return uniq_mask[self.codes] if uniq_mask.any() else np.zeros(len(self.codes), bool)
+
+    def report(self, probs: "_Problems", field: str) -> np.ndarray:
+        """Report every unparseable value; return the row mask of those rows."""
+        bad_u = self.problems != ""
+        if not bad_u.any():
+            return np.zeros(len(self.codes), bool)
+        for text in pd.unique(self.problems[bad_u]):
+            rows = self.rows_where(self.problems == text)
+            probs.rows_(rows, field, self.raw[self.codes], text)
+        return self.rows_where(bad_u)
+
+    def empty(self) -> np.ndarray:
+        return self.rows_where(self.raw == "")
+
+    def take(self, per_unique: np.ndarray) -> np.ndarray:
+        return per_unique[self.codes]
 
 
 def _category_lookup(fld: Field) -> dict[str, str]:
@@ -350,34 +375,21 @@ def code_reviews(forms, codebook=None, *, keep_columns: Iterable[str] = (), chec
         if col is None:
             if fld.required:
                 probs.header(fld.name, "a required column is missing from the forms")
-            raw = np.full(n, "", dtype=object)
-            values = np.full(n, None, dtype=object)
-            problems = np.full(n, "", dtype=object)
+            parsed = _Parsed(pd.Series([""] * n, dtype=object), lambda u: (None, None))
         else:
             parser = {"integer": _parse_integer, "yearmonth": _parse_yearmonth}.get(fld.type)
             parser = _parse_category(fld) if fld.categories else (parser or _parse_string)(fld)
-            raw, values, problems = _by_unique(forms[col], parser)
-            bad = problems != ""
-            failed[fld.name] = bad
-            if bad.any():
-                for text in pd.unique(problems[bad]):
-                    m = problems == text
-                    probs.rows_(m, fld.name, raw, text)
-        if fld.required:
-            empty = (raw == "")
-            if col is not None and empty.any():
+            parsed = _Parsed(forms[col], parser)
+            failed[fld.name] = parsed.report(probs, fld.name)
+        if fld.required and col is not None:
+            empty = parsed.empty()
+            if empty.any():
                 probs.rows_(empty, fld.name, "", "required: this field must not be empty")
-        if fld.type == "yearmonth":
-            per = [v[0] if v is not None else pd.NaT for v in values]
-            column = pd.Series(pd.PeriodIndex(per, freq="M"), index=index)
-            if fld.name == "incident_date":
-                day = pd.Series(pd.DatetimeIndex([v[1] if v is not None else pd.NaT for v in values]), index=index)
-        elif fld.categories:
-            column = pd.Series(pd.Categorical(values, categories=fld.codes, ordered=fld.ordered), index=index)
-        elif fld.type == "integer":
-            column = pd.Series(pd.array([pd.NA if v is None else v for v in values], dtype="Int64"), index=index)
-        else:
-            column = pd.Series(pd.array([pd.NA if v is None else v for v in values], dtype="string"), index=index)
+        column = _typed_column(fld, parsed, index)
+        if fld.name == "incident_date":
+            nat = np.datetime64("NaT", "ns")
+            days = np.array([v[1].to_datetime64() if v is not None else nat for v in parsed.values], dtype="datetime64[ns]")
+            day = pd.Series(parsed.take(days), index=index)
         if fld.name == "board":
             given_board = column
             continue
@@ -431,6 +443,25 @@ def code_reviews(forms, codebook=None, *, keep_columns: Iterable[str] = (), chec
     return coded
 
 
+def _typed_column(fld: Field, parsed: _Parsed, index) -> pd.Series:
+    """Build the typed column from the distinct values, indexed per row (no per-row Python)."""
+    vals = parsed.values
+    if fld.type == "yearmonth":
+        nat = np.iinfo(np.int64).min  # pandas' NaT ordinal
+        ords = np.array([v[0].ordinal if v is not None else nat for v in vals], dtype=np.int64)
+        return pd.Series(pd.PeriodIndex.from_ordinals(parsed.take(ords), freq="M"), index=index)
+    if fld.categories:
+        lookup = {c: i for i, c in enumerate(fld.codes)}
+        cat = np.array([lookup[v] if v is not None else -1 for v in vals], dtype=np.int64)
+        return pd.Series(pd.Categorical.from_codes(parsed.take(cat), categories=list(fld.codes), ordered=fld.ordered), index=index)
+    if fld.type == "integer":
+        ints = np.array([v if v is not None else 0 for v in vals], dtype=np.int64)
+        mask = np.array([v is None for v in vals], dtype=bool)
+        return pd.Series(pd.arrays.IntegerArray(parsed.take(ints), parsed.take(mask)), index=index)
+    strs = np.array([v if v is not None else None for v in vals], dtype=object)
+    return pd.Series(pd.array(parsed.take(strs), dtype="string"), index=index)
+
+
 def _code_list(forms, fld: Field, cols: dict, cb: Codebook, probs: _Problems, index) -> dict:
     n = len(forms)
     k = len(fld.categories)
@@ -441,23 +472,23 @@ def _code_list(forms, fld: Field, cols: dict, cb: Codebook, probs: _Problems, in
     if list_col is not None and option_cols:
         probs.header(list_col, f"give {fld.name} either as one ';'-separated column or as option columns ({fld.prefix}_...), not both")
     if list_col is not None:
-        raw, values, problems = _by_unique(forms[list_col], _parse_list(fld, cb.none_value))
-        for text in pd.unique(problems[problems != ""]):
-            probs.rows_(problems == text, fld.name, raw, text)
-        ok = np.array([v is not None for v in values])
-        if ok.any():
-            matrix[ok] = np.stack(values[ok])
-        recorded |= ok
+        parsed = _Parsed(forms[list_col], _parse_list(fld, cb.none_value))
+        parsed.report(probs, fld.name)
+        per_unique = np.zeros((len(parsed.values), k), dtype=bool)
+        for i, v in enumerate(parsed.values):
+            if v is not None:
+                per_unique[i] = v
+        matrix = per_unique[parsed.codes]
+        recorded = parsed.take(parsed.ok)
     elif option_cols:
         codes = fld.codes
         for option, col in option_cols.items():
-            raw, values, problems = _by_unique(forms[col], _parse_flag)
-            for text in pd.unique(problems[problems != ""]):
-                probs.rows_(problems == text, col, raw, text)
+            parsed = _Parsed(forms[col], _parse_flag)
+            parsed.report(probs, col)
             j = codes.index(option)
-            answered = np.array([v is not None for v in values])
-            matrix[answered, j] = np.array([bool(v) for v in values[answered]], dtype=bool)
-            recorded |= answered
+            yes = np.array([bool(v) for v in parsed.values], dtype=bool)
+            matrix[:, j] = parsed.take(yes)
+            recorded |= parsed.take(parsed.ok)
     out = {}
     for j, c in enumerate(fld.categories):
         arr = pd.array(matrix[:, j], dtype="boolean")
