@@ -50,19 +50,18 @@ Examples
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
 
 from .errors import CodingError, ParameterError
+from .identifiers import KINDS, has_full_date, header_kind, mask, value_kind
+from .identifiers import fold as _fold
 
 __all__ = [
     "find_identifiers",
     "check_forms",
-    "nhs_number_valid",
-    "mask",
     "LONG_TEXT_CHARS",
     "LONG_TEXT_WORDS",
     "VALUE_CHARS",
@@ -79,181 +78,6 @@ VALUE_CHARS = 120
 VALUE_WORDS = 15
 
 COLUMNS = ("file", "row", "review_id", "field", "value", "problem")
-
-# ------------------------------------------------------------------ what each kind is called
-_KINDS = {
-    "name": ("a person's name", "names"),
-    "dob": ("a date of birth", "dates of birth"),
-    "address": ("an address", "addresses"),
-    "postcode": ("a postcode", "postcodes"),
-    "nhs": ("an NHS number", "NHS numbers"),
-    "record": ("a case or record number", "case or record numbers"),
-    "phone": ("a phone number", "phone numbers"),
-    "email": ("an email address", "email addresses"),
-}
-
-# ------------------------------------------------------------------ column names
-# Patterns run on the header after _words(): lower case, accents folded, words separated by
-# one space. Order matters only for which kind is named when several match.
-_NAME_WORDS = (
-    "name|names|firstname|forename|forenames|surname|surnames|lastname|fullname|givenname|"
-    "familyname|maidenname|middlename|nickname|childname|childsname|initials|"
-    "enw|enwau|cyfenw|blaenenw"
-)
-_NOT_PERSON = (  # "<this> name" names a thing, not a person
-    "file|sheet|board|authority|la|agency|organisation|organization|service|variable|field|"
-    "column|team|project|study|review|school|trust|practice"
-)
-_HEADER_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
-    (kind, re.compile(rx))
-    for kind, rx in (
-        ("dob", r"\bdob\b|\bd o b\b|\bdate of birth\b|\bbirth ?dates?\b|\bbirth ?days?\b|\bdates? born\b|"
-                r"\bdyddiad geni\b|\bgeni\b|\bpen ?blwydd\b"),
-        ("postcode", r"\bpost ?codes?\b|\bpostal codes?\b|\bzip ?codes?\b|\bcod post\b"),
-        ("nhs", r"\b(?:nhs|gig|chi) ?(?:no|num|number|id)\b|\bnhsno\b|\bnhsnumber\b|\brhif (?:gig|nhs)\b"),
-        ("record", r"\b(?:case|client|person|patient|pupil|wccis|paris|mosaic|hospital)"
-                   r" (?:no|num|number|id|ref|reference)\b|\bmrn\b|\bupn\b|\buln\b|\bnino\b|"
-                   r"\bnational insurance\b|\bni (?:no|number)\b|\byswiriant gwladol\b"),
-        ("phone", r"\b(?:tele?)?phones?\b|\btel\b|\bmobile\b|\bmob\b|\bcontact (?:no|number)\b|\bffon\b|"
-                  r"\bsymudol\b"),
-        ("email", r"\be ?mails?\b|\be ?bost\b"),
-        ("address", r"\baddress(?:es)?\b|\baddr\b|\bstreet\b|\btown\b|\bcity\b|\bvillage\b|"
-                    r"\bcyfeiriad\b|\bstryd\b|\btref\b|\bpentref\b"),
-        ("name", rf"\b(?:{_NAME_WORDS})\b"),
-    )
-)
-
-
-def _fold(text: str) -> str:
-    nfkd = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in nfkd if not unicodedata.combining(ch))
-
-
-def _words(header: str) -> str:
-    """``"ChildName (first)"`` -> ``"child name first"``; accents folded (ffôn -> ffon)."""
-    s = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", _fold(str(header)))
-    return " ".join(re.findall(r"[a-z0-9]+", s.lower()))
-
-
-def _header_kind(header: str) -> str | None:
-    words = _words(header)
-    for kind, rx in _HEADER_PATTERNS:
-        if kind == "name":
-            # "board name", "file name" name a thing: look at the word before
-            for m in rx.finditer(words):
-                before = words[: m.start()].split()
-                if not (before and re.fullmatch(_NOT_PERSON, before[-1])):
-                    return kind
-            continue
-        if rx.search(words):
-            return kind
-    return None
-
-
-# ------------------------------------------------------------------ values
-# UK postcode: the validation pattern of the UK Government Data Standards Catalogue
-# (also given on Wikipedia, "Postcodes in the United Kingdom", Validation), space optional.
-_POSTCODE = re.compile(
-    r"(?<![A-Za-z0-9])(?:GIR ?0AA|[A-PR-UWYZ](?:[0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|"
-    r"[A-HK-Y][0-9][ABEHMNPRV-Y]) ?[0-9][ABD-HJLNP-UW-Z]{2})(?![A-Za-z0-9])",
-    re.IGNORECASE,
-)
-_NHS = re.compile(r"(?<![\d])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\d])")
-_PHONE = re.compile(r"(?<![\w+.])(?:\+|00)?\(?\d[\d ()\-]{7,18}\d(?![\w.])")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-_MONTHS = (
-    "jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
-    "september|oct|october|nov|november|dec|december|"
-    "ionawr|chwefror|mawrth|ebrill|mai|mehefin|gorffennaf|awst|medi|hydref|tachwedd|rhagfyr"
-)
-_DATE_DMY = re.compile(r"(?<![\d/.\-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/.\-])")
-_DATE_YMD = re.compile(r"(?<![\d/.\-])(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})(?![\d/.\-])")
-_DATE_TEXT = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th|af|ed|fed|ydd)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+(\d{{4}})\b",
-                        re.IGNORECASE)
-
-
-def nhs_number_valid(text: str) -> bool:
-    """Whether ``text`` is a 10-digit NHS number with a valid modulus-11 check digit.
-
-    The first nine digits are multiplied by 10, 9, ..., 2 and summed; the check digit is
-    11 minus the remainder on division by 11 (11 becomes 0; 10 means the number is
-    invalid). Source: NHS Data Dictionary, "NHS Number".
-
-    Examples
-    --------
-    >>> nhs_number_valid("943 476 5919"), nhs_number_valid("9434765918")
-    (True, False)
-    """
-    digits = re.sub(r"[ -]", "", str(text))
-    if not re.fullmatch(r"\d{10}", digits):
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
-    check = 11 - total % 11
-    if check == 11:
-        check = 0
-    return check != 10 and check == int(digits[9])
-
-
-def _is_phone(candidate: str) -> bool:
-    digits = re.sub(r"\D", "", candidate)
-    if candidate.startswith("+") or candidate.startswith("00"):
-        if not digits.startswith("44"):
-            return False
-        digits = digits[2:]
-        if digits.startswith("0"):  # +44 (0)29 ...
-            digits = digits[1:]
-        return len(digits) in (9, 10) and digits[0] in "12357"
-    return digits.startswith("0") and len(digits) in (10, 11) and digits[1] in "12357"
-
-
-def _valid_dmy(d: int, m: int) -> bool:
-    return (1 <= d <= 31 and 1 <= m <= 12) or (1 <= m <= 31 and 1 <= d <= 12)  # day-first or US
-
-
-def _has_full_date(text: str) -> bool:
-    for m in _DATE_DMY.finditer(text):
-        if _valid_dmy(int(m.group(1)), int(m.group(3))):
-            return True
-    for m in _DATE_YMD.finditer(text):
-        if 1 <= int(m.group(3)) <= 12 and 1 <= int(m.group(4)) <= 31:
-            return True
-    return any(1 <= int(m.group(1)) <= 31 for m in _DATE_TEXT.finditer(text))
-
-
-def _value_kind(text: str) -> str | None:
-    """The kind of identifier found in a cell, or None."""
-    if "@" in text and _EMAIL.search(text):
-        return "email"
-    if sum(ch.isdigit() for ch in text) >= 9:
-        for m in _NHS.finditer(text):
-            if nhs_number_valid(m.group(0)) and not m.group(0).startswith("0"):
-                return "nhs"
-        for m in _PHONE.finditer(text):
-            if _is_phone(m.group(0).strip()):
-                return "phone"
-    if any(ch.isdigit() for ch in text) and _POSTCODE.search(text):
-        return "postcode"
-    return None
-
-
-def mask(value: Any) -> str:
-    """``value`` with its letters and digits hidden, for problem lists that get printed and saved.
-
-    The first character and the separators are kept, so the coder can recognise the shape;
-    text longer than 40 characters is replaced by its length.
-
-    Examples
-    --------
-    >>> mask("943 476 5919"), mask("CF10 1AA"), mask("a.b@example.org")
-    ('9** *** ****', 'C*** ***', 'a.*@*******.***')
-    >>> mask("x" * 300)
-    '(hidden: 300 characters)'
-    """
-    text = "" if value is None else str(value)
-    if len(text) > 40:
-        return f"(hidden: {len(text)} characters)"
-    return "".join(ch if i == 0 or not ch.isalnum() else "*" for i, ch in enumerate(text))
-
 
 # ------------------------------------------------------------------ the screen
 def _codebook(codebook):
@@ -391,9 +215,9 @@ def find_identifiers(forms: pd.DataFrame, codebook=None, *, keep_columns: Iterab
         cells = [v if type(v) is str else _text(v) for v in forms.iloc[:, j].tolist()]
         fld = _known_field(cb, col)
         if fld is None:
-            kind = _header_kind(col)
+            kind = header_kind(col)
             if kind is not None:
-                one, many = _KINDS[kind]
+                one, many = KINDS[kind]
                 kept = " (keep_columns cannot keep identifiers)" if col in keep else ""
                 add_header(col, f"column {col!r} looks like {one}; remove the column from the forms: cprstats never "
                                 f"needs {many}, and the forms must not identify a child or family{kept}", cells)
@@ -426,9 +250,9 @@ def _cell_problem(col: str, text: str, limits, delimiter, check_dates: bool, unk
     """``(masked value, problem)`` for one cell, or None when it looks harmless."""
     if not text.strip():
         return None
-    kind = _value_kind(text)
+    kind = value_kind(text)
     if kind is not None:
-        return mask(text), (f"column {col!r} holds what looks like {_KINDS[kind][0]}; remove it from the forms "
+        return mask(text), (f"column {col!r} holds what looks like {KINDS[kind][0]}; remove it from the forms "
                             "(the value is hidden here)")
     long = _free_text(text, limits, delimiter)
     if long is not None:
@@ -437,7 +261,7 @@ def _cell_problem(col: str, text: str, limits, delimiter, check_dates: bool, unk
         return f"(hidden: {long[1]} characters)", (
             f"column {col!r} holds long free text ({long[0]} words), like case notes; the forms should hold "
             f"coded values only ({limit})")
-    if check_dates and _has_full_date(text):
+    if check_dates and has_full_date(text):
         return mask(text), (f"column {col!r} holds a full date, which could be a date of birth; remove it "
                             "(cprstats asks only for year and month), or, if the column is not about the child "
                             "(e.g. the date the review was coded), keep it with keep_columns")
