@@ -176,9 +176,11 @@ def run(
             for target in targets.values():
                 ensure_new_folder(target, force=opts.force)
             results = execute_jobs(opts, targets, source, stage, env, guard=guard, progress=progress)
-        except BaseException:
+        except BaseException as exc:
             guard.ignore()
             _clean(stage, stage_root, targets.values(), existed, opts.output)
+            if isinstance(exc, RunInterrupted) and exc.kept:
+                write_index(opts.output, opts.lang)  # link the folders that did finish
             raise
         _clean(stage, stage_root, (), existed, opts.output)
         index = write_index(opts.output, opts.lang)

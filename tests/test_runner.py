@@ -250,6 +250,28 @@ def test_a_missing_kernel_is_a_startup_failure_retried_once(tmp_path):
 
 
 @pytest.mark.slow
+def test_execute_one_shuts_the_kernel_down_immediately(tmp_path, monkeypatch):
+    """papermill 2.7 passes shutdown_kernel="immediate" through to nbclient 0.11 (no 3.5 s stall)."""
+    seen = []
+    tracked = kernels.manager_class()
+
+    class Spy(tracked):
+        async def shutdown_kernel(self, now=False, restart=False):
+            seen.append(now)
+            return await super().shutdown_kernel(now=now, restart=restart)
+
+    monkeypatch.setattr(kernels, "manager_class", lambda: Spy)
+    res = runjobs.execute_one(NB_DIR / "ok_figures.ipynb", tmp_path / "o.ipynb", {"REGION": "GWENT"},
+                              cwd=tmp_path, html=tmp_path / "o.html", lang="cy")
+    assert (res["status"], res["attempts"], res["error"]) == ("ok", 1, None)
+    assert seen == [True]
+    assert kernels.kill_kernels() == 0  # none left running
+    assert (tmp_path / "figures" / "bars_GWENT.svg").is_file()  # ran in cwd
+    if HAS_HTML:
+        assert res["html"] == str(tmp_path / "o.html") and '<html lang="cy">' in (tmp_path / "o.html").read_text()
+
+
+@pytest.mark.slow
 def test_a_kernel_that_dies_on_start_is_retried(tmp_path, monkeypatch):
     """A kernelspec whose first start exits with an error; the retry starts it properly."""
     marker = tmp_path / "failed-once"
