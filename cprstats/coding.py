@@ -119,10 +119,13 @@ class _Parsed:
             uniq = np.append(np.asarray(uniq, dtype=object), "")
             codes = np.where(codes < 0, len(uniq) - 1, codes)
         self.codes = codes
-        self.raw = np.array([str(u).strip() for u in uniq], dtype=object)
-        parsed = [parse(u) for u in self.raw]
-        self.values = [v for v, _ in parsed]
-        self.problems = np.array([p or "" for _, p in parsed], dtype=object)
+        self.raw = np.asarray(pd.Index(uniq, dtype=object).astype(str).str.strip(), dtype=object)
+        if getattr(parse, "vectorised", False):
+            self.values, self.problems = parse(self.raw)
+        else:
+            parsed = [parse(u) for u in self.raw]
+            self.values = [v for v, _ in parsed]
+            self.problems = np.array([p or "" for _, p in parsed], dtype=object)
         self.ok = np.array([v is not None for v in self.values], dtype=bool)
 
     def rows_where(self, uniq_mask: np.ndarray) -> np.ndarray:
@@ -235,19 +238,24 @@ def _parse_yearmonth(fld: Field):
 
 
 def _parse_string(fld: Field):
+    """Free identifiers such as review_id are nearly all distinct, so this parser works on arrays."""
     maxlen = fld.constraints.get("maxLength")
-    pattern = re.compile(fld.constraints["pattern"]) if fld.constraints.get("pattern") else None
+    pattern = fld.constraints.get("pattern")
 
-    def parse(text):
-        if text == "":
-            return None, None
-        t = " ".join(text.split())
-        if maxlen is not None and len(t) > maxlen:
-            return None, f"longer than the {maxlen} characters allowed"
-        if pattern is not None and not pattern.match(t):
-            return None, "has characters not allowed here (use letters, digits, spaces and . / _ -)"
-        return t, None
+    def parse(raw: np.ndarray):
+        t = pd.Series(raw, dtype=object).str.split().str.join(" ")
+        problems = np.full(len(t), "", dtype=object)
+        if pattern is not None:
+            problems[~t.str.match(pattern).fillna(False).to_numpy(bool)] = (
+                "has characters not allowed here (use letters, digits, spaces and . / _ -)")
+        if maxlen is not None:
+            problems[(t.str.len() > maxlen).to_numpy(bool)] = f"longer than the {maxlen} characters allowed"
+        empty = (t == "").to_numpy(bool)
+        problems[empty] = ""
+        values = [None if (e or p) else v for v, e, p in zip(t.tolist(), empty, problems)]
+        return values, problems
 
+    parse.vectorised = True
     return parse
 
 
