@@ -210,8 +210,9 @@ class _Cleaner(HTMLParser):
                 self.title_parts = None
         elif tag == "a" and self.citations:
             url = self.citations.pop()
-            if url is not None:
-                self.out.append(f"</span> ({_html.escape(url)})")
+            if url is not None:  # the address is shown as a citation only for web pages (not javascript: etc.)
+                web = re.match(r"^\s*(https?:)?//", url, re.I)
+                self.out.append(f"</span> ({_html.escape(url.strip())})" if web else "</span>")
                 return
         elif tag in ("thead", "tbody", "tfoot") and self.section:
             self.section.pop()

@@ -1,0 +1,177 @@
+"""Tests for cprstats.figures (with cprstats.figstyle and cprstats.figmatrix).
+
+Every table here is hand-made with synthetic numbers (no real child). Expected values are
+worked out by hand in the test from those numbers (e.g. 22 / 33 = 66.7% -> "67%").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cprstats import figures
+from cprstats.errors import ParameterError
+from cprstats.figstyle import MIN_FONT_PT, theme
+
+
+def _outcome(hidden: bool = False) -> pd.DataFrame:
+    """Synthetic: 33 children, 22 died, 9 life-threatening injury, 2 other (hidden when asked)."""
+    tab = pd.DataFrame({
+        "variable": "outcome", "level": ["death", "life_threatening_injury", "other"], "group": "all",
+        "count": [22.0, 9.0, 2.0], "n": 33, "estimate": [22 / 33, 9 / 33, 2 / 33],
+        "ci_low": [0.50, 0.15, 0.02], "ci_high": [0.80, 0.44, 0.20], "ci_level": 0.95})
+    if hidden:
+        tab.loc[2, ["count", "estimate", "ci_low", "ci_high"]] = np.nan
+        tab["suppressed"] = [False, False, True]
+    return tab
+
+
+def _by_period() -> pd.DataFrame:
+    """Synthetic: toxic trio before (6/20) and from (4/13, hidden) Covid-19, and overall (10/33)."""
+    return pd.DataFrame({
+        "variable": "toxic_trio", "level": "true", "group": ["pre_covid", "post_covid", "all"],
+        "count": [6.0, np.nan, 10.0], "n": [20, 13, 33], "estimate": [0.3, np.nan, 10 / 33],
+        "ci_low": [0.14, np.nan, 0.17], "ci_high": [0.52, np.nan, 0.48], "ci_level": 0.95})
+
+
+def _texts(fig) -> list[str]:
+    from matplotlib.text import Text
+
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+@pytest.fixture(scope="module")
+def drawn():
+    """One figure of each kind (drawn once for the module: drawing costs time)."""
+    theme_tab = pd.DataFrame({"variable": "themes", "level": ["communication", "communication", "escalation"],
+                              "group": ["communication", "escalation", "escalation"], "count": [10.0, np.nan, 7.0]})
+    comp = pd.DataFrame({"variable": "outcome", "level": ["death", "other"], "group": "post_covid",
+                         "group_ref": "pre_covid", "risk_difference": [0.10, np.nan], "rd_ci_low": [-0.15, np.nan],
+                         "rd_ci_high": [0.33, np.nan], "ci_level": 0.95})
+    return {
+        "bar": figures.bar(_outcome(hidden=True), title="Outcome ŵ ŷ â"),
+        "grouped_bar": figures.grouped_bar(_by_period(), lang="cy"),
+        "heatmap": figures.heatmap(theme_tab),
+        "forest": figures.forest(comp),
+    }
+
+
+def test_same_figure_gives_the_same_bytes(tmp_path):
+    # The reproducibility promise: regenerating a figure gives byte-identical PNG and SVG files.
+    paths = []
+    for run in ("a", "b"):
+        fig = figures.bar(_outcome(), title="Outcome (synthetic)")
+        paths.append(figures.save(fig, tmp_path / run, "outcome"))
+    for first, second in zip(*paths):
+        assert first.read_bytes() == second.read_bytes(), first.name
+    png, svg = (p.read_bytes() for p in paths[0])
+    assert png.startswith(b"\x89PNG") and b"Software" not in png
+    assert b"<dc:date>" not in svg and b"Matplotlib v" not in svg
+
+
+@pytest.mark.parametrize("kind", ["bar", "grouped_bar", "heatmap", "forest"])
+def test_every_text_is_at_least_10_points(drawn, kind):
+    from matplotlib.text import Text
+
+    fig = drawn[kind]
+    assert fig.dpi == figures.DPI and tuple(fig.get_size_inches())[0] == figures.WIDTH_IN  # never rescaled
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert sizes and min(sizes) >= MIN_FONT_PT == 10
+
+
+def test_text_font_is_dejavu_sans_which_has_welsh_letters(drawn):
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    from matplotlib.text import Text
+
+    (title,) = [t for t in drawn["bar"].findobj(Text) if t.get_text() == "Outcome ŵ ŷ â"]
+    path = font_manager.findfont(title.get_fontproperties(), fallback_to_default=False)
+    assert path.endswith("DejaVuSans-Bold.ttf")
+    charmap = FT2Font(path).get_charmap()
+    assert all(ord(c) in charmap for c in "ŵŷâŴŶÂ")
+
+
+def test_theme_changes_nothing_outside_the_with_block():
+    import matplotlib as mpl
+
+    before = dict(mpl.rcParams)
+    figures.bar(_outcome())
+    with theme():
+        assert mpl.rcParams["svg.hashsalt"] == "cprstats"
+    assert dict(mpl.rcParams) == before
+
+
+def test_suppressed_value_is_no_bar_and_a_star(drawn):
+    from matplotlib.patches import Rectangle
+
+    ax = drawn["bar"].axes[0]
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(bars) == 2  # three levels, the hidden one has no bar
+    # value labels worked by hand: 22/33 = 66.7% -> 67%; 9/33 = 27.3% -> 27%
+    assert [t.get_text() for t in ax.texts] == ["67% (22/33)", "27% (9/33)", "*"]
+    assert any("* not shown" in s for s in _texts(drawn["bar"]))
+
+
+def test_bars_are_sorted_by_estimate_on_request():
+    tab = _outcome().iloc[::-1].reset_index(drop=True)  # table order: other, injury, death
+    fig = figures.bar(tab, sort="estimate")
+    labels = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["Death", "Potentially life-threatening injury", "Other"]
+    assert [t.get_text() for t in fig.axes[0].texts] == ["67% (22/33)", "27% (9/33)", "6% (2/33)"]
+    with pytest.raises(ParameterError, match="sort='est' is not allowed"):
+        figures.bar(_outcome(), sort="est")
+
+
+def test_grouped_bar_tells_groups_apart_without_colour(drawn):
+    ax = drawn["grouped_bar"].axes[0]
+    legend = ax.get_legend()
+    # group labels from the codebook in Welsh; "all" from the UI strings
+    assert [t.get_text() for t in legend.get_texts()] == ["Cyn Covid-19", "O Covid-19 ymlaen", "Y cyfan"]
+    hatches = [h.get_hatch() or "" for h in legend.legend_handles]
+    assert len(set(hatches)) == 3  # hatching differs, not only colour
+    assert [t.get_text() for t in ax.texts] == ["30% (6/20)", "*", "30% (10/33)"]
+
+
+def test_bar_refuses_several_groups():
+    with pytest.raises(ParameterError, match="grouped_bar"):
+        figures.bar(_by_period())
+
+
+def test_heatmap_mirrors_pairs_and_stars_hidden_cells(drawn):
+    ax = drawn["heatmap"].axes[0]
+    cells = [t.get_text() for t in ax.texts]
+    # 2 x 2: communication 10, pair hidden (both mirror cells), escalation 7
+    assert cells == ["10", "*", "*", "7"]
+
+
+def test_forest_axis_names_both_groups(drawn):
+    ax = drawn["forest"].axes[0]
+    assert ax.get_xlabel() == "Difference in percentage points: From Covid-19 minus Before Covid-19"
+    # 0.10 (-0.15 to 0.33) as percentage points with a true minus sign
+    assert [t.get_text() for t in ax.texts] == ["+10.0 (\u221215.0, +33.0)", "*"]
+
+
+def test_cooccurrence_counts_pairs_once():
+    # Synthetic: 4 reviews; themes recorded in 3 of them (the 4th is all NA: not recorded).
+    cb_cols = {c: [False, False, False, None] for c in (
+        "advocacy_individual", "advocacy_structural", "communication", "escalation", "recording",
+        "voice_of_child", "hierarchy_of_knowledge", "information_sharing", "partial_assessment")}
+    cb_cols["communication"] = [True, True, False, None]
+    cb_cols["escalation"] = [True, False, True, None]
+    df = pd.DataFrame({f"th_{k}": pd.array(v, dtype="boolean") for k, v in cb_cols.items()})
+    co = figures.cooccurrence(df, "themes")
+    assert len(co) == 9 * 10 // 2  # each unordered pair once, with the diagonal
+    got = co.set_index(["level", "group"])["count"]
+    # by hand: communication in rows 1-2, escalation in rows 1 and 3, both in row 1
+    assert (got["communication", "communication"], got["escalation", "escalation"],
+            got["communication", "escalation"]) == (2, 2, 1)
+    assert set(co["n"]) == {3}
+    with pytest.raises(ParameterError, match="not a multi-response variable"):
+        figures.cooccurrence(df, "outcome")
+
+
+def test_save_refuses_a_path_as_name(tmp_path):
+    with pytest.raises(ParameterError, match="no folders"):
+        figures.save(figures.bar(_outcome()), tmp_path, "../outcome")
