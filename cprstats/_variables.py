@@ -167,10 +167,15 @@ def resolve_items(data, variables, cb, *, kinds=_DESCRIBABLE, what="described") 
 
 def _codes(s: pd.Series, levels: tuple[str, ...], *, strict: bool, name: str) -> np.ndarray:
     """Integer codes of ``s`` against ``levels`` (-1 for missing)."""
-    if isinstance(s.dtype, pd.CategoricalDtype) and tuple(str(c) for c in s.cat.categories) == levels:
-        return s.cat.codes.to_numpy(dtype=np.int64)
-    values = s.astype("string") if not isinstance(s.dtype, pd.CategoricalDtype) else s.astype("string")
-    codes = pd.Categorical(values, categories=list(levels)).codes.astype(np.int64)
+    index = pd.Index(list(levels), dtype=object)
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        raw = s.cat.codes.to_numpy(dtype=np.int64)
+        cats = [str(c) for c in s.cat.categories]
+        if tuple(cats) == levels:
+            return raw
+        codes = np.append(index.get_indexer(cats), -1)[raw]  # code -1 (missing) stays -1
+    else:
+        codes = index.get_indexer(s.astype("string").to_numpy(dtype=object, na_value=None)).astype(np.int64)
     if strict:
         bad = (codes == -1) & s.notna().to_numpy()
         if bad.any():

@@ -145,7 +145,7 @@ def compare(data, variables, by, *, groups=None, reference=None, method="wilson"
     References
     ----------
     Newcombe RG (1998), Stat Med 17:873-890, doi:10.1002/(SICI)1097-0258(19980430)17:8<873::AID-SIM779>3.0.CO;2-I;
-    Agresti A (2002), Categorical Data Analysis, 2nd ed., sections 3.5-3.6, doi:10.1002/0471249688;
+    Agresti A (2002), Categorical Data Analysis, 2nd ed., chapter 3 (exact inference), doi:10.1002/0471249688;
     Freeman GH, Halton JH (1951), Biometrika 38:141-149, doi:10.1093/biomet/38.1-2.141;
     Holm S (1979), Scand J Stat 6:65-70; Benjamini Y, Hochberg Y (1995), JRSS B 57:289-300,
     doi:10.1111/j.2517-6161.1995.tb02031.x.
@@ -185,37 +185,56 @@ def compare(data, variables, by, *, groups=None, reference=None, method="wilson"
             blocks.append(_two_groups(item, counts, n, design_names, level, method))
         else:
             blocks.append(_joint(item, counts, n, level, method, n_resamples, seed))
-    out = pd.concat(blocks, ignore_index=True) if blocks else pd.DataFrame(columns=list(COMPARE_COLUMNS))
-    out["p_adjusted"] = adjust_pvalues(out["p_value"].to_numpy(dtype=float), method=adjust)
-    out["adjust"] = adjust
-    out["ci_level"] = level
-    out["method"] = method
-    for c in ("variable", "level", "group", "group_ref", "effect_method", "adjust", "test", "method"):
-        out[c] = out[c].astype("string")
-    for c in ("count", "n"):
-        out[c] = out[c].astype("int64")
-    for c in ("count_ref", "n_ref"):
-        out[c] = out[c].astype("Int64")
-    float_cols = [c for c in COMPARE_COLUMNS if c not in ("variable", "level", "group", "group_ref", "effect_method",
-                                                          "adjust", "test", "method", "count", "n", "count_ref", "n_ref")]
-    for c in float_cols:
-        out[c] = out[c].astype("float64")
-    return out.loc[:, list(COMPARE_COLUMNS)]
+    return _assemble(blocks, level, method, adjust)
 
 
-def _two_groups(item, counts, n, names, level, method) -> pd.DataFrame:
+_TEXT = ("variable", "level", "group", "group_ref", "ci_level", "method", "effect_method", "adjust", "test")
+
+
+def _assemble(blocks, level, method, adjust) -> pd.DataFrame:
+    """One frame with the fixed columns and dtypes from the per-variable column dicts."""
+    cols = {}
+    for c in COMPARE_COLUMNS:
+        if c in ("ci_level", "method", "p_adjusted", "adjust"):
+            continue
+        parts = [np.asarray(b[c], dtype=object if c in _TEXT or c in ("count_ref", "n_ref") else None) for b in blocks]
+        cols[c] = np.concatenate(parts) if parts else np.array([], dtype=object)
+    out = {}
+    for c in COMPARE_COLUMNS:
+        if c == "ci_level":
+            out[c] = pd.Series(np.full(len(cols["variable"]), level), dtype="float64")
+        elif c in ("method", "adjust"):
+            out[c] = pd.Series([method if c == "method" else adjust] * len(cols["variable"]), dtype="string")
+        elif c == "p_adjusted":
+            out[c] = pd.Series(adjust_pvalues(np.asarray(cols["p_value"], dtype=float), method=adjust), dtype="float64")
+        elif c in _TEXT:
+            out[c] = pd.Series(cols[c], dtype="string")
+        elif c in ("count", "n"):
+            out[c] = pd.Series(cols[c], dtype="int64")
+        elif c in ("count_ref", "n_ref"):
+            out[c] = pd.Series(cols[c], dtype="Int64")
+        else:
+            out[c] = pd.Series(cols[c], dtype="float64")
+    return pd.DataFrame(out)
+
+
+def _share(count, n):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, count / np.maximum(n, 1), np.nan)
+
+
+def _two_groups(item, counts, n, names, level, method) -> dict:
     from scipy.stats import fisher_exact
 
     a, m1, c, m2 = counts[:, 0], n[:, 0], counts[:, 1], n[:, 1]
-    rows = pd.DataFrame({"variable": item.variable, "level": list(item.levels), "group": names[0],
-                         "count": a, "n": m1, "group_ref": names[1], "count_ref": c, "n_ref": m2})
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rows["estimate"] = np.where(m1 > 0, a / np.maximum(m1, 1), np.nan)
-        rows["estimate_ref"] = np.where(m2 > 0, c / np.maximum(m2, 1), np.nan)
-    rows["ci_low"], rows["ci_high"] = proportion_ci(a, m1, method=method, ci_level=level)
-    rows["ci_low_ref"], rows["ci_high_ref"] = proportion_ci(c, m2, method=method, ci_level=level)
-    rows["risk_difference"] = rows["estimate"] - rows["estimate_ref"]
-    rows["rd_ci_low"], rows["rd_ci_high"] = difference_ci(a, m1, c, m2, ci_level=level)
+    L = len(item.levels)
+    cols = {"variable": [item.variable] * L, "level": list(item.levels), "group": [names[0]] * L,
+            "count": a, "n": m1, "estimate": _share(a, m1), "group_ref": [names[1]] * L,
+            "count_ref": c, "n_ref": m2, "estimate_ref": _share(c, m2)}
+    cols["ci_low"], cols["ci_high"] = proportion_ci(a, m1, method=method, ci_level=level)
+    cols["ci_low_ref"], cols["ci_high_ref"] = proportion_ci(c, m2, method=method, ci_level=level)
+    cols["risk_difference"] = cols["estimate"] - cols["estimate_ref"]
+    cols["rd_ci_low"], cols["rd_ci_high"] = difference_ci(a, m1, c, m2, ci_level=level)
     ors, p_values, tests, effect = [], [], [], []
     for ai, m1i, ci, m2i in zip(a.tolist(), m1.tolist(), c.tolist(), m2.tolist()):
         est, lo, hi, how = odds_ratio_ci(ai, m1i - ai, ci, m2i - ci, ci_level=level)
@@ -228,29 +247,24 @@ def _two_groups(item, counts, n, names, level, method) -> pd.DataFrame:
             table = [[ai, m1i - ai], [ci, m2i - ci]]
             p_values.append(float(fisher_exact(table, alternative="two-sided").pvalue))
             tests.append("fisher_exact")
-    rows[["odds_ratio", "or_ci_low", "or_ci_high"]] = np.array(ors, dtype=float).reshape(-1, 3)
-    rows["effect_method"] = effect
-    rows["statistic"] = math.nan
-    rows["p_value"] = p_values
-    rows["test"] = tests
-    return rows
+    ors = np.array(ors, dtype=float).reshape(-1, 3)
+    cols.update(odds_ratio=ors[:, 0], or_ci_low=ors[:, 1], or_ci_high=ors[:, 2], effect_method=effect,
+                statistic=np.full(L, np.nan), p_value=p_values, test=tests)
+    return cols
 
 
-def _joint(item, counts, n, level, method, n_resamples, seed) -> pd.DataFrame:
+def _joint(item, counts, n, level, method, n_resamples, seed) -> dict:
     total_count, total_n = counts.sum(axis=1), n.sum(axis=1)
-    rows = pd.DataFrame({"variable": item.variable, "level": list(item.levels), "group": OVERALL,
-                         "count": total_count, "n": total_n, "group_ref": None})
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rows["estimate"] = np.where(total_n > 0, total_count / np.maximum(total_n, 1), np.nan)
-    rows["ci_low"], rows["ci_high"] = proportion_ci(total_count, total_n, method=method, ci_level=level)
-    for c in ("count_ref", "n_ref"):
-        rows[c] = pd.array([pd.NA] * len(rows), dtype="Int64")
+    L = len(item.levels)
+    cols = {"variable": [item.variable] * L, "level": list(item.levels), "group": [OVERALL] * L,
+            "count": total_count, "n": total_n, "estimate": _share(total_count, total_n),
+            "group_ref": [None] * L, "count_ref": [None] * L, "n_ref": [None] * L, "effect_method": [None] * L}
+    cols["ci_low"], cols["ci_high"] = proportion_ci(total_count, total_n, method=method, ci_level=level)
     for c in ("estimate_ref", "ci_low_ref", "ci_high_ref", "risk_difference", "rd_ci_low", "rd_ci_high",
               "odds_ratio", "or_ci_low", "or_ci_high"):
-        rows[c] = math.nan
-    rows["effect_method"] = None
-    results = [independence_test(counts[i], n[i], n_resamples=n_resamples, seed=seed) for i in range(len(rows))]
-    rows["statistic"] = [r[0] for r in results]
-    rows["p_value"] = [r[1] for r in results]
-    rows["test"] = [r[2] for r in results]
-    return rows
+        cols[c] = np.full(L, np.nan)
+    results = [independence_test(counts[i], n[i], n_resamples=n_resamples, seed=seed) for i in range(L)]
+    cols["statistic"] = [r[0] for r in results]
+    cols["p_value"] = [r[1] for r in results]
+    cols["test"] = [r[2] for r in results]
+    return cols

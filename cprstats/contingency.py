@@ -17,7 +17,7 @@ References
    and other problems of significance. Biometrika 38:141-149. doi:10.1093/biomet/38.1-2.141
 .. [2] Armitage P (1955). Tests for linear trends in proportions and frequencies. Biometrics
    11:375-386. doi:10.2307/3001775
-.. [3] Agresti A (2002). Categorical Data Analysis, 2nd ed., sections 3.4.6 and 3.5. Wiley.
+.. [3] Agresti A (2002). Categorical Data Analysis, 2nd ed., chapter 3 (trend tests for ordinal tables; exact tests). Wiley.
    doi:10.1002/0471249688
 .. [4] Holm S (1979). A simple sequentially rejective multiple test procedure. Scand J Stat
    6:65-70. https://www.jstor.org/stable/4615733
@@ -31,7 +31,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import gammaln
 
 from .errors import ParameterError
 from .intervals import check_choice
@@ -51,6 +50,8 @@ _REL_ERR = 1 + 1e-7  # ties in probability, as R's fisher.test
 
 
 def _log_choose(n, k):
+    from scipy.special import gammaln
+
     return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
 
 
@@ -90,6 +91,8 @@ def enumerate_2xk(successes, totals, *, scores=None, max_tables: int = MAX_TABLE
     sc = np.asarray(scores, dtype=float) if scores is not None else None
     remaining = np.concatenate([np.cumsum(n[::-1])[::-1][1:], [0]])
     for j, nj in enumerate(n):
+        if len(s) * (int(nj) + 1) > 4 * max_tables:  # checked before allocating
+            return None
         xs = np.arange(nj + 1)
         new_s = (s[:, None] + xs[None, :]).ravel()
         keep = (new_s <= r) & (new_s + remaining[j] >= r)
@@ -103,7 +106,8 @@ def enumerate_2xk(successes, totals, *, scores=None, max_tables: int = MAX_TABLE
     return prob, st
 
 
-def independence_test(successes, totals, *, n_resamples: int = 9999, seed: int = 20200323):
+def independence_test(successes, totals, *, n_resamples: int = 9999, seed: int = 20200323,
+                      max_tables: int = MAX_TABLES):
     """Test independence in a 2 x k table; exact whenever feasible.
 
     Parameters
@@ -114,6 +118,8 @@ def independence_test(successes, totals, *, n_resamples: int = 9999, seed: int =
     n_resamples, seed : int
         Monte Carlo settings, used only when exact enumeration is infeasible and some expected
         count is below 5.
+    max_tables : int
+        Largest enumeration attempted (see `enumerate_2xk`).
 
     Returns
     -------
@@ -140,7 +146,7 @@ def independence_test(successes, totals, *, n_resamples: int = 9999, seed: int =
     r, total = int(x.sum()), int(n.sum())
     if len(n) < 2 or r == 0 or r == total:
         return math.nan, math.nan, None
-    enum = enumerate_2xk(x, n)
+    enum = enumerate_2xk(x, n, max_tables=max_tables)
     if enum is not None:
         prob, _ = enum
         p_obs = math.exp(float(_log_choose(n, x).sum() - _log_choose(total, r)))
@@ -160,7 +166,7 @@ def independence_test(successes, totals, *, n_resamples: int = 9999, seed: int =
     return math.nan, float(res.pvalue), "fisher_freeman_halton_monte_carlo"
 
 
-def cochran_armitage(successes, totals, scores, *, exact: bool = True):
+def cochran_armitage(successes, totals, scores, *, exact: bool = True, max_tables: int = MAX_TABLES):
     """Cochran-Armitage test for a linear trend in proportions across ordered groups.
 
     The statistic is ``z = (T - E[T]) / sqrt(p(1 - p) * sum_j n_j (s_j - s_bar)^2)`` with
@@ -176,6 +182,8 @@ def cochran_armitage(successes, totals, scores, *, exact: bool = True):
         The groups' scores (years, for a trend over time).
     exact : bool
         Use the exact conditional p-value when feasible.
+    max_tables : int
+        Largest enumeration attempted (see `enumerate_2xk`).
 
     Returns
     -------
@@ -209,7 +217,7 @@ def cochran_armitage(successes, totals, scores, *, exact: bool = True):
     z = t_dev / math.sqrt(pbar * (1 - pbar) * sxx)
     slope = t_dev / sxx
     if exact:
-        enum = enumerate_2xk(x.astype(np.int64), n.astype(np.int64), scores=s)
+        enum = enumerate_2xk(x.astype(np.int64), n.astype(np.int64), scores=s, max_tables=max_tables)
         if enum is not None:
             prob, stat = enum
             dev = np.abs(stat - r * sbar)

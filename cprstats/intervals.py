@@ -17,7 +17,7 @@ References
    Statistical Science 16:101-133. doi:10.1214/ss/1009213286
 .. [4] Clopper CJ, Pearson ES (1934). The use of confidence or fiducial limits illustrated in the
    case of the binomial. Biometrika 26:404-413. doi:10.1093/biomet/26.4.404
-.. [5] Agresti A (2002). Categorical Data Analysis, 2nd ed., section 3.6 (exact conditional
+.. [5] Agresti A (2002). Categorical Data Analysis, 2nd ed., chapter 3 (exact conditional
    inference for 2x2 tables). Wiley. doi:10.1002/0471249688
 
 Examples
@@ -141,9 +141,11 @@ def proportion_ci(count, n, *, method: str = "wilson", ci_level: float = 0.95):
         c, m = count[ok], n[ok]
         lo, hi = proportion_confint(c, m, alpha=1.0 - level, method=_STATSMODELS[method], alternative="two-sided")
         lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
-        if method == "jeffreys":  # Brown, Cai & DasGupta (2001), section 4.1.2
-            lo = np.where(c == 0, 0.0, lo)
-            hi = np.where(c == m, 1.0, hi)
+        # At count 0 (count n) the lower (upper) limit is exactly 0 (1): Wilson and Clopper-Pearson
+        # by their formulas (removes rounding such as 1e-19), Jeffreys by Brown, Cai & DasGupta's
+        # (2001, section 4.1.2) boundary rule.
+        lo = np.where(c == 0, 0.0, lo)
+        hi = np.where(c == m, 1.0, hi)
         low[ok] = np.clip(lo, 0.0, 1.0)
         high[ok] = np.clip(hi, 0.0, 1.0)
     if scalar:

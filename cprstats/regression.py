@@ -84,20 +84,36 @@ def _model_frame(data: pd.DataFrame, outcome: str, used: list[str], event) -> pd
     return mf
 
 
-def _separated_terms(exog: np.ndarray, y: np.ndarray, names) -> list[str] | None:
-    """Terms in a direction of separation (Konis 2007), or None if the data are not separated."""
+def _separated(a: np.ndarray) -> np.ndarray | None:
+    """A direction b != 0 with a @ b >= 0 and a positive sum (Konis 2007), or None."""
     from scipy.optimize import linprog
 
+    res = linprog(-a.sum(axis=0), A_ub=-a, b_ub=np.zeros(len(a)), bounds=[(-1, 1)] * a.shape[1], method="highs")
+    if res.status != 0 or -res.fun <= 1e-7 * max(1.0, len(a)):
+        return None
+    return res.x
+
+
+def _separated_terms(exog: np.ndarray, y: np.ndarray, names) -> tuple[list[str], bool] | None:
+    """The terms that separate the outcome, or None if the data are not separated.
+
+    First the whole design (Konis's linear programme); then, to name the culprit, each term alone
+    with the intercept. If no single term separates, the terms of the direction found are named
+    (the second value is then True: they separate together).
+    """
     s = np.where(y > 0.5, 1.0, -1.0)
-    a = exog * s[:, None]
     scale = np.abs(exog).max(axis=0)
     scale[scale == 0] = 1.0
-    a = a / scale  # scale-free bounds on the direction
-    res = linprog(-a.sum(axis=0), A_ub=-a, b_ub=np.zeros(len(y)), bounds=[(-1, 1)] * exog.shape[1], method="highs")
-    if res.status != 0 or -res.fun <= 1e-7 * max(1.0, len(y)):
+    a = exog * s[:, None] / scale  # scale-free bounds on the direction
+    direction = _separated(a)
+    if direction is None:
         return None
-    terms = [n for n, b in zip(names, res.x) if abs(b) > 1e-7 and n != "Intercept"]
-    return terms or [n for n, b in zip(names, res.x) if abs(b) > 1e-7]
+    intercept = [i for i, n in enumerate(names) if n == "Intercept"]
+    single = [n for j, n in enumerate(names) if n != "Intercept" and _separated(a[:, intercept + [j]]) is not None]
+    if single:
+        return single, False
+    terms = [n for n, b in zip(names, direction) if abs(b) > 1e-7 and n != "Intercept"]
+    return (terms or [n for n, b in zip(names, direction) if abs(b) > 1e-7]), True
 
 
 def logistic(data, formula, *, event=None, ci_level=0.95, method="newton", maxiter=100):
@@ -184,10 +200,12 @@ def logistic(data, formula, *, event=None, ci_level=0.95, method="newton", maxit
     names = list(model.exog_names)
     base = {"ci_level": level, "n": len(y), "events": int(y.sum()), "method": "logit_mle"}
     problem = None
-    terms = _separated_terms(model.exog, model.endog, names)
-    if terms:
-        verb = "predicts" if len(terms) == 1 else "predict"
-        problem = (f"separation: {' + '.join(terms)} perfectly {verb} the outcome (complete or quasi-complete "
+    found = _separated_terms(model.exog, model.endog, names)
+    if found:
+        terms, joint = found
+        who = (" + ".join(terms) + " together perfectly predict" if joint else
+               terms[0] + " perfectly predicts" if len(terms) == 1 else ", ".join(terms) + " each perfectly predict")
+        problem = (f"separation: {who} the outcome (complete or quasi-complete "
                    "separation), so maximum likelihood estimates do not exist; consider exact logistic "
                    "regression or Firth's penalised likelihood")
     else:

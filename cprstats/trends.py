@@ -66,7 +66,7 @@ def trend(data, variables=None, year="incident_year", *, method="wilson", ci_lev
     References
     ----------
     Armitage P (1955), Biometrics 11:375-386, doi:10.2307/3001775; Agresti A (2002), Categorical
-    Data Analysis, 2nd ed., section 5.3.5, doi:10.1002/0471249688.
+    Data Analysis, 2nd ed., chapter 3 (trend tests), doi:10.1002/0471249688.
 
     Examples
     --------
