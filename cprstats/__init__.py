@@ -74,7 +74,15 @@ __all__ = sorted(
 )
 
 
+# submodules users reach as cprstats.<name> (also loaded on first use)
+_SUBMODULES = ("examples", "datapackage", "schema", "report", "figures", "i18n", "published", "synth", "runner")
+
+
 def __getattr__(name: str):
+    if name in _SUBMODULES:
+        value = import_module(f"cprstats.{name}")
+        globals()[name] = value
+        return value
     module = _PUBLIC.get(name)
     if module is None:
         raise AttributeError(f"module 'cprstats' has no attribute {name!r}")
