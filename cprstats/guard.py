@@ -79,6 +79,7 @@ VALUE_WORDS = 15
 
 COLUMNS = ("file", "row", "review_id", "field", "value", "problem")
 
+
 # ------------------------------------------------------------------ the screen
 def _codebook(codebook):
     from .codebook import Codebook, load_codebook
