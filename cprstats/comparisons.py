@@ -164,6 +164,21 @@ def compare(data, variables, by, *, groups=None, reference=None, method="wilson"
     0  post_covid      3  4  pre_covid          1      4  fisher_exact
     >>> print(f"RD {res.risk_difference[0]:.2f}, OR {res.odds_ratio[0]:.4f} (from {res.or_ci_low[0]:.4f}), p = {res.p_value[0]:.4f}")
     RD 0.50, OR 6.4083 (from 0.2117), p = 0.4857
+
+    On the shipped synthetic all-Wales data (no real child): Mid and West Wales against the rest,
+    and a joint test across the six boards.
+
+    >>> import cprstats
+    >>> wales = cprstats.load_example("wales")
+    >>> res = cprstats.compare(wales, "outcome", by="board", groups=["MWW"])
+    >>> res[["level", "group", "group_ref"]].head(2)
+                         level group group_ref
+    0                    death   MWW      rest
+    1  life_threatening_injury   MWW      rest
+    >>> joint = cprstats.compare(wales, "toxic_trio", by="board")
+    >>> joint[["group", "test"]]
+      group                         test
+    0   all  fisher_freeman_halton_exact
     """
     data = check_frame(data)
     check_choice("method", method, METHODS)

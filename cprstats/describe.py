@@ -122,19 +122,25 @@ def proportions(data, variables=None, by=None, method="wilson", ci_level=0.95, *
 
     Examples
     --------
-    A tiny synthetic frame (no real child):
+    On the shipped synthetic sample calibrated to McManus et al. (2023), where the subject child
+    was the youngest in 66% of the 21 reviews where that was known (synthetic data, no real child):
 
-    >>> import pandas as pd
-    >>> df = pd.DataFrame({"period": ["pre_covid"] * 3 + ["post_covid"] * 2,
-    ...                    "toxic_trio": pd.array([True, False, None, True, True], dtype="boolean")})
-    >>> tab = proportions(df, "toxic_trio", by="period")
-    >>> tab[["group", "count", "n", "estimate"]]
-            group  count  n  estimate
-    0   pre_covid      1  2       0.5
-    1  post_covid      2  2       1.0
-    2         all      3  4      0.75
-    >>> print(f"{tab.ci_low[2]:.4f} {tab.ci_high[2]:.4f}")
-    0.3006 0.9544
+    >>> import cprstats
+    >>> tab = cprstats.proportions(cprstats.load_example("mcmanus_2023"), "youngest")
+    >>> tab[["variable", "level", "group", "count", "n"]]
+       variable level group  count   n
+    0  youngest  true   all     14  21
+    >>> print(f"{tab.estimate[0]:.3f} (95% CI {tab.ci_low[0]:.3f} to {tab.ci_high[0]:.3f})")
+    0.667 (95% CI 0.454 to 0.828)
+
+    By period, with the overall rows last:
+
+    >>> wales = cprstats.load_example("wales")
+    >>> tab = cprstats.proportions(wales, "child_vulnerabilities", by="period")
+    >>> tab.group.unique().tolist()
+    ['pre_covid', 'post_covid', 'all']
+    >>> tab.columns.tolist() == list(COLUMNS)
+    True
     """
     data = check_frame(data)
     check_choice("method", method, METHODS)
@@ -185,17 +191,25 @@ def table_one(data, variables=None, by=None, *, overall=True, allow_restricted=F
 
     Examples
     --------
+    On the shipped synthetic sample calibrated to McManus et al. (2023) (no real child): three
+    quarters had a sibling.
+
+    >>> import cprstats
+    >>> t1 = cprstats.table_one(cprstats.load_example("mcmanus_2023"), ["has_siblings", "n_siblings"])
+    >>> t1[t1.variable == "has_siblings"]
+           variable level group statistic      value   n
+    0  has_siblings  true   all     count  25.000000  33
+    1  has_siblings  true   all   percent  75.757576  33
+    2  has_siblings  <NA>   all   missing   0.000000  33
+    >>> t1[t1.variable == "n_siblings"].statistic.tolist()
+    ['median', 'q1', 'q3', 'missing']
+
+    A frame the codebook does not know is described by its dtypes:
+
     >>> import pandas as pd
-    >>> df = pd.DataFrame({"sex": ["male", "female", "female", None],
-    ...                    "n_siblings": pd.array([0, 2, 3, 1], dtype="Int64")})
-    >>> t1 = table_one(df, ["sex", "n_siblings"])
-    >>> t1[t1.statistic.isin(["percent", "median"])][["variable", "level", "statistic", "value", "n"]]
-          variable       level statistic      value  n
-    1          sex      female   percent  66.666667  3
-    3          sex        male   percent  33.333333  3
-    5          sex  non_binary   percent   0.000000  3
-    7          sex     unknown   percent   0.000000  3
-    9   n_siblings        <NA>    median   1.500000  4
+    >>> df = pd.DataFrame({"x": [3.0, 0.0, 2.0, 1.0]})
+    >>> table_one(df, "x").set_index("statistic").value.to_dict()   # R: quantile(0:3)
+    {'median': 1.5, 'q1': 0.75, 'q3': 2.25, 'missing': 0.0}
     """
     data = check_frame(data)
     cb = get_codebook(data, codebook)

@@ -161,7 +161,17 @@ def logistic(data, formula, *, event=None, ci_level=0.95, method="newton", maxit
 
     Examples
     --------
-    A tiny synthetic frame (no real child):
+    On the shipped synthetic all-Wales data (no real child); reviews without the toxic trio
+    recorded are left out:
+
+    >>> import cprstats
+    >>> fit = cprstats.logistic(cprstats.load_example("wales"), "outcome ~ toxic_trio", event="death")
+    >>> fit[["term", "n", "events"]]
+             term    n  events
+    0   Intercept  152      78
+    1  toxic_trio  152      78
+
+    A tiny synthetic frame:
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"died": [True, True, False, False, True, False, True, False],

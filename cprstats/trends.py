@@ -79,6 +79,13 @@ def trend(data, variables=None, year="incident_year", *, method="wilson", ci_lev
     >>> res[["variable", "count", "n", "first_year", "last_year", "slope", "test"]]
          variable  count  n  first_year  last_year  slope                    test
     0  toxic_trio      4  8        2017       2020    0.3  cochran_armitage_exact
+
+    On the shipped synthetic all-Wales data (no real child), every theme:
+
+    >>> import cprstats
+    >>> res = cprstats.trend(cprstats.load_example("wales"), "themes")
+    >>> sorted(set(res.test)), sorted(set(res.variable))
+    (['cochran_armitage_exact'], ['themes'])
     """
     data = check_frame(data)
     check_choice("method", method, METHODS)

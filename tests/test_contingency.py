@@ -161,3 +161,18 @@ def test_adjust_method_must_be_exact():
         ct.adjust_pvalues([0.1], method="Holm")
     with pytest.raises(ParameterError):
         ct.adjust_pvalues([0.1], method="BH")  # R's name: ours is "fdr_bh"
+
+
+def test_exact_trend_by_dynamic_programme_equals_enumeration():
+    # The p-value does not change when scores are scaled: integer scores (0, 1, 3) go through the
+    # dynamic programme over T, half scores (0, 0.5, 1.5) through table enumeration.
+    x, n = [1, 3, 6], [7, 8, 9]
+    dp = ct.cochran_armitage(x, n, [0, 1, 3])
+    enum = ct.cochran_armitage(x, n, [0, 0.5, 1.5])
+    assert dp[3] == enum[3] == "cochran_armitage_exact"
+    assert dp[1] == pytest.approx(enum[1], rel=1e-10) and dp[0] == pytest.approx(enum[0], rel=1e-12)
+
+
+def test_exact_trend_falls_back_to_normal_approximation_when_too_large():
+    z, p, _, test = ct.cochran_armitage([83, 90, 129, 70], [86, 93, 136, 82], [1, 2, 3, 4], max_tables=10)
+    assert test == "cochran_armitage" and p == pytest.approx(0.004132, abs=5e-7)
