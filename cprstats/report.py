@@ -44,10 +44,11 @@ import pandas as pd
 from ._report_text import t
 from ._version import __version__
 from .codebook import check_lang
-from .display import Block, html_table, notice
+from .display import Block, html_table
 from .errors import ParameterError
 from .figtext import alt_text
-from .reportdata import infer_by, load_data, protect, scope_data, source_text
+from .reportblocks import default_caption, denominator_note, heading_block, intro_block, scope_label
+from .reportdata import comparison_as_counts, infer_by, load_data, protect, scope_data, source_text
 from .safeio import escape_html as esc
 
 __all__ = ["Report", "STYLES", "LAYOUTS"]
@@ -154,6 +155,12 @@ class Report:
         """``stats`` under this report's disclosure policy (as every table and figure uses it)."""
         if not isinstance(stats, pd.DataFrame):
             raise ParameterError(f"stats must be a pandas DataFrame, got {type(stats).__name__}")
+        if "variable" in stats:
+            fields = self.codebook.fields
+            restricted = [v for v in map(str, pd.unique(stats["variable"])) if v in fields and fields[v].restricted]
+            if restricted:
+                raise ParameterError(f"{', '.join(restricted)} is restricted and never published raw; use the "
+                                     "derived bands (e.g. age_band_mcmanus, age_band_england)")
         by = by if by is not None else infer_by(stats, self.codebook)
         out = protect(stats, self._policy(by), codebook=self.codebook)
         out.attrs["synthetic"] = self.synthetic
@@ -164,48 +171,15 @@ class Report:
     # ------------------------------------------------------------------ title block
     def scope_label(self) -> str:
         """"All Wales" or the board's name, then the period, in the report's language."""
-        region = t("scope.all_wales", self.lang) if self.region == "wales" else \
-            self.codebook.label("board", self.region, self.lang)
-        period = t("report.period_all", self.lang) if self.period == "all" else \
-            self.codebook.label("period", self.period, self.lang)
-        return t("report.scope", self.lang, region=region, period=period)
+        return scope_label(self.region, self.period, lang=self.lang, codebook=self.codebook)
 
     def intro(self, title: str | None = None) -> Block:
         """The title block: title, scope, numbers of reviews and children, source, notices."""
-        lang = self.lang
-        title = title if title is not None else t("report.title", lang)
-        n_reviews = int(self.data["review_id"].nunique()) if "review_id" in self.data else len(self.data)
-        counts = t("report.counts", lang, reviews=f"{n_reviews:,}", children=f"{len(self.data):,}")
-        name = self.source["name"]
-        src = t("report.source_example", lang, name=name) if self.source["kind"] == "example" else name
-        lines = [self.scope_label(), counts, t("report.source", lang, source=src)]
-        html = f'<header class="report-intro">\n<h1>{esc(title)}</h1>\n' + "".join(
-            f'<p class="report-meta">{esc(x)}</p>\n' for x in lines)
-        blocks = [Block(html, "\n".join([title, *lines]))]
-        label = t("report.notice_label", lang)
-        if self.synthetic:
-            blocks.append(notice(t("report.synthetic_notice", lang), label=label, kind="synthetic"))
-        blocks.append(self._disclosure_notice(label))
-        out = blocks[0]
-        for b in blocks[1:]:
-            out = out + b
-        return Block(out.html + "\n</header>", out.text)
-
-    def _disclosure_notice(self, label: str) -> Block:
-        lang = self.lang
-        if self.opted_out:
-            return notice(t("report.disclosure_opted_out", lang), label=label, kind="warning")
-        if self.suppressing:
-            rule = t("footnote.suppression_rule", lang, max_small=self.policy.threshold - 1)
-            return notice(f"{t('report.disclosure_on', lang)} {rule}", label=label, kind="info")
-        return notice(t("footnote.not_suppressed", lang), label=label, kind="info")
+        return intro_block(self, title)
 
     def heading(self, key: str, level: int = 2) -> Block:
         """A section heading from the UI strings (``"children"`` -> ``section.children``), in the report's language."""
-        if level not in (2, 3, 4):
-            raise ParameterError(f"level={level!r} is not allowed; use 2, 3 or 4 (the report title is the only h1)")
-        text = t(key if "." in key else f"section.{key}", self.lang)
-        return Block(f"<h{level}>{esc(text)}</h{level}>", text)
+        return heading_block(key, level, lang=self.lang)
 
     # ------------------------------------------------------------------ tables and figures
     def table(self, stats: pd.DataFrame, *, name: str, caption: str | None = None, style: str = "n_percent",
@@ -242,11 +216,11 @@ class Report:
         _choice("layout", layout, LAYOUTS)
         safe = self.protect(stats, by)
         if "count_ref" in safe.columns:  # a comparison: show each side as its own group
-            safe = _sides(safe)
+            safe = comparison_as_counts(safe)
         shown = format_table(safe, self.codebook, lang=self.lang, cell=style, layout=layout,
                              by=safe.attrs.get("by"), digits=digits)
-        caption = caption if caption is not None else _caption(safe, self)
-        notes = list(shown.attrs.get("footnotes", [])) + _denominator_note(safe, self.lang)
+        caption = caption if caption is not None else default_caption(safe, self)
+        notes = list(shown.attrs.get("footnotes", [])) + denominator_note(safe, self.lang)
         files = []
         if self.output_dir is not None:
             folder = self.output_dir / "tables"
@@ -343,37 +317,3 @@ class Report:
             from .safeio import write_json
 
             write_json(self.record(), self.output_dir / "report.json")
-
-
-def _sides(table: pd.DataFrame) -> pd.DataFrame:
-    """A comparison table as the count-table layout: each compared group, then its reference."""
-    cols = ["variable", "level", "group", "count", "n", "estimate", "ci_low", "ci_high", "ci_level"]
-    ref_names = {"group_ref": "group", "count_ref": "count", "n_ref": "n", "estimate_ref": "estimate",
-                 "ci_low_ref": "ci_low", "ci_high_ref": "ci_high"}
-    a = table.loc[:, [c for c in cols if c in table.columns]]
-    b = table.loc[:, [c for c in ["variable", "level", *ref_names, "ci_level"] if c in table.columns]].rename(
-        columns=ref_names)
-    out = pd.concat([a, b], ignore_index=True).drop_duplicates(["variable", "level", "group"])
-    hidden = out["count"].isna().to_numpy()
-    small = ~hidden & pd.to_numeric(out["estimate"], errors="coerce").isna().to_numpy() if "estimate" in out else hidden & False
-    out["suppressed"] = hidden
-    reason = ["primary" if h else "small_denominator" if s else "" for h, s in zip(hidden, small)]
-    out["suppression"] = pd.Series(reason, index=out.index, dtype="string")
-    out.attrs = dict(table.attrs)
-    return out.reset_index(drop=True)
-
-
-def _caption(table: pd.DataFrame, rep: Report) -> str:
-    names = [str(v) for v in pd.unique(table["variable"])]
-    cb = rep.codebook
-    return "; ".join(cb.label(v, lang=rep.lang) if cb.knows(v) else v for v in names) + f" ({rep.scope_label()})"
-
-
-def _denominator_note(table: pd.DataFrame, lang: str) -> list[str]:
-    ns = pd.to_numeric(table["n"], errors="coerce").dropna()
-    if ns.empty:
-        return []
-    low, high = int(ns.min()), int(ns.max())
-    if low == high:
-        return [t("table.denominator_one", lang, n=f"{low:,}")]
-    return [t("table.denominator_many", lang, low=f"{low:,}", high=f"{high:,}")]

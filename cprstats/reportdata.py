@@ -23,7 +23,8 @@ import pandas as pd
 
 from .errors import ParameterError
 
-__all__ = ["load_data", "scope_data", "regions", "periods", "infer_by", "protect", "source_text"]
+__all__ = ["load_data", "scope_data", "regions", "periods", "infer_by", "protect", "source_text",
+           "comparison_as_counts"]
 
 _FORM_SUFFIXES = (".xlsx", ".xlsm", ".yaml", ".yml")
 _COUNT_PAIRS = (("count", "n"), ("count_ref", "n_ref"))
@@ -232,4 +233,27 @@ def _protect_pairs(table: pd.DataFrame, policy, cb) -> pd.DataFrame:
     out["suppressed"] = hidden
     out["suppression"] = pd.Series(reason, index=out.index, dtype="string")
     out.attrs = {**table.attrs, "disclosure": dict(done.attrs.get("disclosure", {}))}
+    return out
+
+
+def comparison_as_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """A protected comparison table in the count-table layout: each compared group, then its reference.
+
+    So `cprstats.format_table` can show a comparison's two sides as columns. Numbers already
+    hidden stay hidden (``suppressed``); a shown count without its percentage is marked
+    ``small_denominator``.
+    """
+    cols = ["variable", "level", "group", "count", "n", "estimate", "ci_low", "ci_high", "ci_level"]
+    ref_names = {"group_ref": "group", "count_ref": "count", "n_ref": "n", "estimate_ref": "estimate",
+                 "ci_low_ref": "ci_low", "ci_high_ref": "ci_high"}
+    a = table.loc[:, [c for c in cols if c in table.columns]]
+    b = table.loc[:, [c for c in ["variable", "level", *ref_names, "ci_level"] if c in table.columns]].rename(
+        columns=ref_names)
+    out = pd.concat([a, b], ignore_index=True).drop_duplicates(["variable", "level", "group"]).reset_index(drop=True)
+    hidden = out["count"].isna().to_numpy()
+    est = pd.to_numeric(out["estimate"], errors="coerce").isna().to_numpy() if "estimate" in out else hidden & False
+    out["suppressed"] = hidden
+    reason = ["primary" if h else "small_denominator" if e else "" for h, e in zip(hidden, est)]
+    out["suppression"] = pd.Series(reason, index=out.index, dtype="string")
+    out.attrs = dict(table.attrs)
     return out

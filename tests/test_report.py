@@ -145,6 +145,12 @@ def test_names_are_file_stems_and_options_exact(mww):
         mww.table(_outcome_counts(), name="x", style="n_pct")
 
 
+def test_restricted_variables_are_refused(mww):
+    raw_age = pd.DataFrame({"variable": "age_months", "level": "median", "group": "all", "count": [1], "n": [11]})
+    with pytest.raises(ParameterError, match="age_months is restricted"):
+        mww.table(raw_age, name="age")
+
+
 def test_heading_uses_ui_strings():
     rep = Report(data="mww_2017_2021", region="MWW", lang="cy")
     assert rep.heading("children").html == "<h2>Y plant</h2>"
