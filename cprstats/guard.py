@@ -53,6 +53,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
 
 from .errors import CodingError, ParameterError
@@ -213,15 +214,19 @@ def find_identifiers(forms: pd.DataFrame, codebook=None, *, keep_columns: Iterab
                              "value": "", "problem": problem})
 
     for j, col in enumerate(columns):
-        cells = [v if type(v) is str else _text(v) for v in forms.iloc[:, j].tolist()]
+        # each distinct value is screened once, and rows are found from the codes: no per-row Python
+        codes, uniq = pd.factorize(forms.iloc[:, j], use_na_sentinel=True)
+        uniq_text = [u if type(u) is str else _text(u) for u in uniq]
         fld = _known_field(cb, col)
         if fld is None:
             kind = header_kind(col)
             if kind is not None:
                 one, many = KINDS[kind]
                 kept = " (keep_columns cannot keep identifiers)" if col in keep else ""
+                filled = [uniq_text[c].strip() != "" if c >= 0 else False for c in codes] if per_file else []
                 add_header(col, f"column {col!r} looks like {one}; remove the column from the forms: cprstats never "
-                                f"needs {many}, and the forms must not identify a child or family{kept}", cells)
+                                f"needs {many}, and the forms must not identify a child or family{kept}",
+                           ["x" if f else "" for f in filled])
                 continue
         if fld is None:
             limits, delimiter = (LONG_TEXT_CHARS, LONG_TEXT_WORDS), None
@@ -229,14 +234,11 @@ def find_identifiers(forms: pd.DataFrame, codebook=None, *, keep_columns: Iterab
             limits = _coded_limits(fld) if fld.categories else (LONG_TEXT_CHARS, LONG_TEXT_WORDS)
             delimiter = fld.delimiter if fld.type == "list" else "\n"
         check_dates = fld is None and col not in keep
-        seen: dict[str, tuple[str, str] | None] = {}  # each distinct value is screened once
-        for i, text in enumerate(cells):
-            if text in seen:
-                found = seen[text]
-            else:
-                found = seen[text] = _cell_problem(col, text, limits, delimiter, check_dates, fld is None)
-            if found is not None:
-                add(i, col, *found)
+        found = [_cell_problem(col, text, limits, delimiter, check_dates, fld is None) for text in uniq_text]
+        bad = np.array([f is not None for f in found], dtype=bool)
+        if bad.any():
+            for i in np.flatnonzero(bad[codes] & (codes >= 0)):
+                add(int(i), col, *found[codes[i]])
 
     for p in problems:
         i = p["review_id"]
