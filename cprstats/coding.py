@@ -55,7 +55,7 @@ class _Problems:
         if not files or len(files) != n:
             files = [Path(src).name if src else "forms"] * n
         self.files = np.asarray(files, dtype=object)
-        self.rows = np.asarray(forms.index, dtype=object) if n else np.asarray([], dtype=object)
+        self.rows = np.asarray([int(r) if isinstance(r, (int, np.integer)) else r for r in forms.index], dtype=object)
         rid = forms.columns[[normalise(c) == "review id" for c in forms.columns]]
         self.ids = forms[rid[0]].astype(str).to_numpy(object) if len(rid) else np.full(n, "", dtype=object)
         self.header_file = Path(src).name if src else (files[0] if n else "forms")
@@ -336,15 +336,15 @@ def code_reviews(forms, codebook=None, *, keep_columns: Iterable[str] = (), chec
     >>> import cprstats
     >>> forms = cprstats.read_forms(cprstats.examples.forms_path("wales"))
     >>> data = cprstats.code_reviews(forms)
-    >>> data["outcome"].dtype
-    CategoricalDtype(categories=['death', 'life_threatening_injury', 'serious_impairment', 'other'], ordered=False, categories_dtype=str)
+    >>> list(data["outcome"].cat.categories)
+    ['death', 'life_threatening_injury', 'serious_impairment', 'other']
     >>> bad = forms.head(3).copy()
     >>> bad.loc[2, "outcome"] = "deth"
     >>> try:
     ...     cprstats.code_reviews(bad)
     ... except cprstats.CodingError as err:
-    ...     print(err.problems.loc[0, ["row", "field", "value"]].tolist())
-    [2, 'outcome', 'deth']
+    ...     print(*err.problems.loc[0, ["row", "field", "value"]])
+    2 outcome deth
     """
     cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     keep = set(keep_columns)

@@ -25,9 +25,11 @@ from .errors import FormsError
 
 __all__ = ["read_forms", "MAX_FORM_BYTES", "FORM_SUFFIXES"]
 
-#: Largest forms file read (bytes). A real set of reviews is a few hundred rows; a larger
-#: file is almost certainly the wrong file, and refusing it keeps memory bounded.
-MAX_FORM_BYTES = int(os.environ.get("CPRSTATS_MAX_FORM_BYTES", 256 * 2**20))
+#: Largest forms file read (bytes). A real set of reviews is a few hundred rows (a few hundred
+#: KB); 20 MB holds about 50,000 forms. A larger file is almost certainly the wrong file, and
+#: refusing it before reading keeps memory bounded. Scale work passes DataFrames to
+#: `code_reviews` directly, or raises the limit with the environment variable.
+MAX_FORM_BYTES = int(os.environ.get("CPRSTATS_MAX_FORM_BYTES", 20 * 2**20))
 FORM_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".yaml", ".yml")
 
 
@@ -109,7 +111,7 @@ def _screen(df, codebook, keep_columns):
 # --------------------------------------------------------------------------- CSV
 def _decode(p: Path) -> str:
     data = p.read_bytes()
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:
         raise FormsError(f"{p}: this is not a text file (it holds binary data); save the forms as CSV UTF-8 or XLSX")
     try:
         return data.decode("utf-8-sig")
@@ -146,6 +148,12 @@ def _read_csv(p: Path) -> pd.DataFrame:
         header = next(csv.reader([first_line]))
     except (csv.Error, StopIteration):
         raise FormsError(f"{p}: the header row cannot be read as CSV") from None
+    if len(header) == 1 and first_line.count(";") >= 2:
+        raise FormsError(
+            f"{p}: the columns are separated by semicolons (';'), as Excel saves CSV in some regional settings; "
+            "cprstats reads comma-separated files: in Excel use 'Save As' > 'CSV UTF-8 (Comma delimited)', "
+            "or save as .xlsx"
+        )
     header = _check_header(p, header)
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -251,6 +259,7 @@ def _yaml_records(p: Path) -> list[dict]:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise FormsError(f"{p}: not UTF-8 text; save the YAML form as UTF-8") from None
+    _refuse_aliases(p, text)
     try:
         data = yaml.safe_load(text)  # never yaml.load: a form must not be able to run code
     except yaml.YAMLError as exc:
@@ -270,10 +279,26 @@ def _yaml_records(p: Path) -> list[dict]:
             if isinstance(v, dict):
                 raise FormsError(f"{p}: item {i}, field {k!r}: a nested mapping is not allowed; give a value or a list")
             if isinstance(v, list):
+                if any(isinstance(x, (list, dict)) for x in v):
+                    raise FormsError(f"{p}: item {i}, field {k!r}: a list inside a list is not allowed; give the options as one list")
                 v = "; ".join(_cell_text(x) for x in v) if v else "none"
             rec[str(k)] = _cell_text(v)
         out.append(rec)
     return out
+
+
+def _refuse_aliases(p: Path, text: str) -> None:
+    """Refuse YAML anchors and aliases before loading: a form never needs them, and nested
+    aliases can expand exponentially ("billion laughs")."""
+    import yaml
+
+    try:
+        for token in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(token, (yaml.AliasToken, yaml.AnchorToken)):
+                line = token.start_mark.line + 1
+                raise FormsError(f"{p}: line {line} uses a YAML anchor or alias (& or *); write each value out in full")
+    except yaml.YAMLError:
+        return  # reported with its line when the form is loaded
 
 
 def _frame_from_records(records: list[dict], files: list[str], counts: list[int] | None = None) -> pd.DataFrame:
