@@ -289,9 +289,15 @@ _YES = set(YES_WORDS)
 _NO = set(NO_WORDS)
 
 
+_AMBIGUOUS = ("NA", "N/A", "n/a", "N/a")
+
+
 def _parse_flag(text):
     if text == "":
         return None, None
+    if text in _AMBIGUOUS:  # English "not available", or Welsh "na" (no)? Ask rather than guess.
+        return None, ("ambiguous: 'NA' could mean 'not available' or Welsh 'na' (no); write no (or na in lower case), "
+                      "or leave the cell empty for not recorded")
     k = normalise(text)
     if k in _YES:
         return True, None
