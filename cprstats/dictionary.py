@@ -1,21 +1,18 @@
 """The data dictionary: the codebook as a Markdown document, in English or Welsh.
 
 ``cprstats codebook`` prints it; ``docs/data_dictionary.md`` (and ``.cy.md``) are generated
-copies that a test keeps up to date.
+copies that a test keeps up to date. Its own words (headings, notes, the type of each
+variable) are the ``dictionary.*`` strings of ``cprstats/strings.yaml``: the English
+dictionary names each variable's Table Schema type (``string (ordered)``), the Welsh one says
+it in Welsh (``testun (trefnedig)``), so no English is left in the Welsh dictionary.
 """
 
 from __future__ import annotations
 
 from .codebook import Codebook, check_lang, load_codebook
+from .i18n import t
 
-__all__ = ["data_dictionary", "untranslated"]
-
-_HEAD = {
-    "en": ("Data dictionary", "Generated from codebook", "version", "Variable", "Type", "Title", "Values and definition",
-           "derived from", "restricted: never published raw", "one true/false column per option", "Welsh awaiting a translator's review"),
-    "cy": ("Geiriadur data", "Wedi'i gynhyrchu o'r llyfr codau", "fersiwn", "Newidyn", "Math", "Teitl", "Gwerthoedd a diffiniad",
-           "wedi'i ddeillio o", "cyfyngedig: ni chaiff byth ei gyhoeddi'n amrwd", "un golofn gwir/gau i bob opsiwn", "Cymraeg yn aros am adolygiad cyfieithydd"),
-}
+__all__ = ["data_dictionary", "type_note", "untranslated"]
 
 
 def _cell(text: str) -> str:
@@ -35,28 +32,50 @@ def data_dictionary(codebook=None, lang: str = "en") -> str:
     """
     check_lang(lang)
     cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
-    h = _HEAD[lang]
-    lines = [f"# {h[0]}: {cb.name}", "", f"{h[1]} {cb.name}, {h[2]} {cb.version}. {cb.title.get(lang)}.", ""]
+    head = [t(f"dictionary.{k}", lang) for k in ("variable", "type", "title_column", "values")]
+    derived, restricted = t("dictionary.derived_from", lang), t("dictionary.restricted", lang)
+    one_column, code = t("dictionary.one_column", lang), t("dictionary.code_word", lang)
+    lines = [f"# {t('dictionary.title', lang)}: {cb.name}", "",
+             f"{t('dictionary.generated', lang, name=cb.name, version=cb.version)} {cb.title.get(lang)}.", ""]
+    todo = len(untranslated(cb))
+    if lang == "cy" and todo:  # the Welsh reader is told which words are not yet checked
+        lines += [t("dictionary.awaiting", lang, count=todo), ""]
     for group, title in cb.groups.items():
         fields = [f for f in cb.fields.values() if f.group == group]
         if not fields:
             continue
-        lines += [f"## {title.get(lang)}", "", f"| {h[3]} | {h[4]} | {h[5]} | {h[6]} |", "|---|---|---|---|"]
+        lines += [f"## {title.get(lang)}", "", "| " + " | ".join(head) + " |", "|---|---|---|---|"]
         for f in fields:
             notes = [f.description.get(lang)]
             if f.derived:
-                notes.append(f"*{h[7]}* {', '.join(f'`{s}`' for s in f.derived['from'])}.")
+                notes.append(f"*{derived}* {', '.join(f'`{s}`' for s in f.derived['from'])}.")
             if f.restricted:
-                notes.append(f"**{h[8]}.**")
+                notes.append(f"**{restricted}.**")
             if f.type == "list":
-                notes.append(f"*{h[9]}* (`{f.prefix}_<code>`).")
+                notes.append(f"*{one_column}* (`{f.prefix}_<{code}>`).")
             if f.categories:
                 vals = "; ".join(f"`{c.value}` {c.label.get(lang)}" for c in f.categories)
                 notes.append(vals + ".")
-            typ = f.type + (f" ({'ordered' if f.ordered else 'categories'})" if f.categories and f.type != "list" else "")
-            lines.append(f"| `{f.name}` | {typ} | {_cell(f.title.get(lang))} | {_cell(' '.join(notes))} |")
+            lines.append(f"| `{f.name}` | {type_note(f, lang)} | {_cell(f.title.get(lang))} | {_cell(' '.join(notes))} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def type_note(field, lang: str = "en") -> str:
+    """A variable's type as the dictionary shows it: Table Schema's name in English, words in Welsh.
+
+    >>> from cprstats import load_codebook
+    >>> cb = load_codebook()
+    >>> type_note(cb.field("period")), type_note(cb.field("period"), "cy")
+    ('string (ordered)', 'testun (trefnedig)')
+    >>> type_note(cb.field("board"), "cy"), type_note(cb.field("themes"), "cy")
+    ('testun (categorïau)', 'rhestr')
+    """
+    check_lang(lang)
+    base = t(f"dictionary.type.{field.type}", lang)
+    if field.categories and field.type != "list":
+        return t("dictionary.type.ordered" if field.ordered else "dictionary.type.categories", lang, type=base)
+    return base
 
 
 def untranslated(codebook=None) -> list[tuple[str, str, str]]:

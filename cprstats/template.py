@@ -26,8 +26,9 @@ The single-choice drop-downs warn but let a coder type a code or a label in the 
 language (the coder accepts all three); the other checks refuse a bad value. Excel does
 not check pasted values, so every form is validated again when it is coded.
 
-The sheet texts are kept in ``_TEXT`` below (English and Welsh; the Welsh awaits a
-translator's review) until they move into ``strings.yaml``.
+The sheet texts are the ``template.*`` strings of ``cprstats/strings.yaml`` (English and
+Welsh, read through `cprstats.i18n.t`); while their Welsh awaits a translator's review, the
+Welsh workbook says so on its instructions sheet.
 
 Examples
 --------
@@ -43,6 +44,7 @@ from typing import Any
 
 from .codebook import check_lang
 from .errors import ParameterError
+from .i18n import t, texts
 
 __all__ = ["make_template", "SHEETS", "YES_NO"]
 
@@ -51,64 +53,15 @@ SHEETS = ("instructions", "coding", "codebook", "lists")
 #: The words of the yes/no drop-down of option columns, per language (both are read by the coder).
 YES_NO = {"en": ("yes", "no"), "cy": ("ie", "na")}
 
-_TEXT: dict[str, dict[str, str]] = {
-    "title": {"en": "cprstats coding template: {title} (codebook version {version})",
-              "cy": "Templed codio cprstats: {title} (fersiwn y llyfr codau {version})"},
-    "how": {"en": "How to fill it in", "cy": "Sut i'w lenwi"},
-    "rows": {"en": "Use the 'coding' sheet: one row per subject child. A review about siblings has one row per child, with the same review_id and child_no 1, 2, ...",
-             "cy": "Defnyddiwch y daflen 'coding': un rhes i bob plentyn dan sylw. Mae gan adolygiad am frodyr a chwiorydd un rhes i bob plentyn, gyda'r un review_id a child_no 1, 2, ..."},
-    "headers": {"en": "Do not rename, reorder or delete the headings in row 1: they are the variable names cprstats reads. Point at a heading to see what it means; the 'codebook' sheet lists every variable and value with its definition.",
-                "cy": "Peidiwch ag ailenwi, aildrefnu na dileu'r penawdau yn rhes 1: dyma enwau'r newidynnau y mae cprstats yn eu darllen. Pwyntiwch at bennawd i weld beth mae'n ei olygu; mae'r daflen 'codebook' yn rhestru pob newidyn a gwerth gyda'i ddiffiniad."},
-    "lists": {"en": "Choose values from the drop-down lists. Codes (for example death) and labels in English or Welsh are also accepted.",
-              "cy": "Dewiswch werthoedd o'r cwymplenni. Derbynnir codau (er enghraifft death) a labeli yn Gymraeg neu Saesneg hefyd."},
-    "dates": {"en": "Dates: type the year and month as yyyy-mm (for example 2019-05). A full date (yyyy-mm-dd) is accepted and kept to the month.",
-              "cy": "Dyddiadau: teipiwch y flwyddyn a'r mis fel bbbb-mm (er enghraifft 2019-05). Derbynnir dyddiad llawn (bbbb-mm-dd) a chedwir y mis yn unig."},
-    "numbers": {"en": "Number columns take whole numbers only (for example age in completed months, number of siblings).",
-                "cy": "Rhifau cyfan yn unig sydd yn y colofnau rhif (er enghraifft oed mewn misoedd cyflawn, nifer y brodyr a chwiorydd)."},
-    "multi": {"en": "Multi-response variables ({names}) have one column per option, named prefix_option (for example cv_neglect). For each review answer every column of the group: {yes} if the review records it, {no} if it does not.",
-              "cy": "Mae gan newidynnau aml-ymateb ({names}) un golofn i bob opsiwn, o'r enw rhagddodiad_opsiwn (er enghraifft cv_neglect). Ar gyfer pob adolygiad atebwch bob colofn yn y grŵp: {yes} os yw'r adolygiad yn ei gofnodi, {no} os nad yw."},
-    "none": {"en": "'{no}' in every column of a group means the group was recorded and none of its options was present. Every column of a group left empty means the review did not record it: the review is then left out of that group's denominator. If some columns of a group are answered, its empty columns are read as '{no}'.",
-             "cy": "Mae '{no}' ym mhob colofn grŵp yn golygu bod y grŵp wedi'i gofnodi ac nad oedd yr un o'i opsiynau'n bresennol. Mae gadael pob colofn grŵp yn wag yn golygu na chofnododd yr adolygiad ef: caiff yr adolygiad ei adael allan o enwadur y grŵp hwnnw. Os atebir rhai o golofnau grŵp, darllenir ei golofnau gwag fel '{no}'."},
-    "empty": {"en": "Empty means not recorded, not 'no'. Leave a cell empty only when the review does not say.",
-              "cy": "Mae gwag yn golygu heb ei gofnodi, nid 'na'. Gadewch gell yn wag dim ond pan nad yw'r adolygiad yn dweud."},
-    "check": {"en": "Check the forms before analysis with: cprstats validate <this file>",
-              "cy": "Gwiriwch y ffurflenni cyn dadansoddi gyda: cprstats validate <y ffeil hon>"},
-    "protect": {"en": "Data protection", "cy": "Diogelu data"},
-    "never": {"en": "Never type names, dates of birth, addresses, NHS or other reference numbers, or free text in this workbook: code only what the columns ask for. Use the review's published identifier as review_id.",
-              "cy": "Peidiwch byth â theipio enwau, dyddiadau geni, cyfeiriadau, rhifau GIG neu rifau cyfeirnod eraill, na thestun rhydd yn y llyfr gwaith hwn: codiwch dim ond yr hyn y mae'r colofnau'n gofyn amdano. Defnyddiwch ddynodwr cyhoeddedig yr adolygiad fel review_id."},
-    "private": {"en": "Forms coded from real reviews stay on your organisation's secure storage (data/private/ in a cprstats project) and are never committed to git or shared. The data shipped with cprstats are synthetic and describe no real child.",
-                "cy": "Mae ffurflenni a godiwyd o adolygiadau go iawn yn aros ar storfa ddiogel eich sefydliad (data/private/ mewn prosiect cprstats) ac ni chânt byth eu hymrwymo i git na'u rhannu. Mae'r data a ddaw gyda cprstats yn synthetig ac nid ydynt yn disgrifio unrhyw blentyn go iawn."},
-    "restricted": {"en": "{names}: restricted. Used to derive other variables (such as age bands) and never published raw.",
-                   "cy": "{names}: cyfyngedig. Fe'i defnyddir i ddeillio newidynnau eraill (fel bandiau oedran) ac ni chaiff byth ei gyhoeddi'n amrwd."},
-    "review_note": {"en": "", "cy": "Mae'r testun Cymraeg yn y llyfr gwaith hwn yn aros am adolygiad gan gyfieithydd."},
-    "h_column": {"en": "Column", "cy": "Colofn"},
-    "h_variable": {"en": "Variable", "cy": "Newidyn"},
-    "h_title": {"en": "Title", "cy": "Teitl"},
-    "h_value": {"en": "Value (code)", "cy": "Gwerth (cod)"},
-    "h_label": {"en": "Label", "cy": "Label"},
-    "h_definition": {"en": "Definition and what to enter", "cy": "Diffiniad a beth i'w roi"},
-    "e_choice": {"en": "Choose one value from the list.", "cy": "Dewiswch un gwerth o'r rhestr."},
-    "e_option": {"en": "One column per option: {yes}, {no}, or empty for not recorded.",
-                 "cy": "Un golofn i bob opsiwn: {yes}, {no}, neu wag os heb ei gofnodi."},
-    "e_whole": {"en": "A whole number from {lo} to {hi}.", "cy": "Rhif cyfan o {lo} i {hi}."},
-    "e_whole_min": {"en": "A whole number of at least {lo}.", "cy": "Rhif cyfan o {lo} o leiaf."},
-    "e_month": {"en": "Year and month as yyyy-mm (for example 2019-05), or a full date yyyy-mm-dd.",
-                "cy": "Blwyddyn a mis fel bbbb-mm (er enghraifft 2019-05), neu ddyddiad llawn bbbb-mm-dd."},
-    "e_text": {"en": "Text as published, at most {n} characters.", "cy": "Testun fel y'i cyhoeddwyd, hyd at {n} nod."},
-    "e_required": {"en": "Required.", "cy": "Gofynnol."},
-    "e_optional_derived": {"en": "Optional: worked out from other variables; if you fill it in it must agree.",
-                           "cy": "Dewisol: fe'i cyfrifir o newidynnau eraill; os byddwch yn ei lenwi rhaid iddo gytuno."},
-    "v_list_title": {"en": "Not in the list", "cy": "Nid yw yn y rhestr"},
-    "v_list": {"en": "Choose a value from the drop-down list (codes and labels in English or Welsh are also accepted).",
-               "cy": "Dewiswch werth o'r gwymplen (derbynnir codau a labeli yn Gymraeg neu Saesneg hefyd)."},
-    "v_flag": {"en": "Type {yes} or {no}, or leave empty if the review does not record it.",
-               "cy": "Teipiwch {yes} neu {no}, neu gadewch yn wag os nad yw'r adolygiad yn ei gofnodi."},
-    "v_bad_title": {"en": "Not allowed", "cy": "Ni chaniateir"},
-}
-
 
 def _t(key: str, lang: str, **fmt: Any) -> str:
-    return _TEXT[key][lang].format(**fmt)
+    """The sheet text ``template.<key>`` of ``cprstats/strings.yaml`` in ``lang``."""
+    return t(f"template.{key}", lang, **fmt)
+
+
+def _welsh_awaits_review() -> bool:
+    """Whether any Welsh sheet text is still unverified (then the Welsh workbook says so)."""
+    return any(not text.cy_verified for key, text in texts() if key.startswith("template."))
 
 
 def make_template(path, *, lang: str = "en", codebook=None, rows: int = 500) -> Path:
@@ -181,7 +134,7 @@ def _instructions(ws, cb, lang):
     ]
     if restricted:
         lines.append(("text", _t("restricted", lang, names=restricted)))
-    if _t("review_note", lang):
+    if lang == "cy" and _welsh_awaits_review():
         lines.append(("text", _t("review_note", lang)))
     ws.column_dimensions["A"].width = 110
     r = 1

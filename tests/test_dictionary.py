@@ -59,9 +59,27 @@ def test_welsh_dictionary(md_cy, codebook):
     assert "| Newidyn | Math | Teitl | Gwerthoedd a diffiniad |" in md_cy
     assert "`death` Marwolaeth" in md_cy
     assert "`neglect` Esgeulustod" in md_cy
-    assert "| `board` | string (categories) | Bwrdd diogelu rhanbarthol |" in md_cy
+    assert "| `board` | testun (categorïau) | Bwrdd diogelu rhanbarthol |" in md_cy
     assert f"## {codebook.groups['child_vulnerabilities'].cy}" in md_cy
     assert "*wedi'i ddeillio o* `local_authority`" in md_cy
+
+
+def test_welsh_dictionary_has_no_english_type_notes(md_cy, md_en, codebook):
+    # the type column: Table Schema's names in English, Welsh words (strings.yaml dictionary.type.*) in Welsh
+    english = {"string", "integer", "number", "boolean", "yearmonth", "date", "list", "ordered", "categories"}
+    rows = [l.split(" | ") for l in md_cy.splitlines() if l.startswith("| `")]
+    types = {r[1] for r in rows}
+    assert types and not {w for ty in types for w in ty.replace("(", " ").replace(")", " ").split()} & english
+    assert "| `period` | testun (trefnedig) |" in md_cy and "| `period` | string (ordered) |" in md_en
+    assert "| `themes` | rhestr |" in md_cy and "(`cv_<cod>`)" in md_cy and "(`cv_<code>`)" in md_en
+    # every Welsh word of the dictionary's own comes from strings.yaml, not from English in the code
+    assert "Math" in md_cy and "Type" not in md_cy and "derived from" not in md_cy
+
+
+def test_welsh_dictionary_says_how_many_texts_await_review(md_cy, md_en):
+    n = len(untranslated())
+    assert f"Mae {n} o destunau Cymraeg y llyfr codau yn aros am adolygiad cyfieithydd" in md_cy
+    assert "translator" not in md_en
 
 
 def test_table_cells_escape_pipes(tmp_path):

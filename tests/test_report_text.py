@@ -1,31 +1,33 @@
-"""Tests for cprstats._report_text: every report-layer string has English and Welsh with the same placeholders."""
+"""Tests for cprstats._report_text: the report layer reads the one bilingual catalogue.
+
+The report layer's strings used to live in ``cprstats/assets/report_strings.yaml``; they are now
+in ``cprstats/strings.yaml`` with every other UI string (the checks that each has English and
+Welsh with the same placeholders are in tests/test_i18n.py and tests/test_bilingual.py).
+"""
 
 from __future__ import annotations
 
-import string
+from importlib import resources
 
 import pytest
 
-from cprstats._report_text import local_strings, t
+from cprstats import _report_text, i18n
 from cprstats.errors import ParameterError
 
 
-def _fields(text: str) -> set[str]:
-    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+def test_is_the_i18n_lookup():
+    assert _report_text.t is i18n.t
+    assert _report_text.__all__ == ["t"]
 
 
-def test_every_string_has_both_languages_and_the_same_placeholders():
-    strings = local_strings()
-    assert len(strings) > 30
-    for key, texts in strings.items():
-        assert texts["en"].strip() and texts["cy"].strip(), key
-        assert _fields(texts["en"]) == _fields(texts["cy"]), key
-
-
-def test_falls_back_to_the_package_ui_strings():
-    assert t("group.all", "cy") == "Y cyfan"  # cprstats/strings.yaml
-    assert t("figure.kind.heatmap", "cy") == "Map gwres"  # the report strings
-    with pytest.raises(ParameterError):
-        t("figure.value", "en", percent="1%")  # placeholders count and n missing
-    with pytest.raises(ParameterError):
-        t("no.such.key")
+def test_report_strings_are_in_the_one_catalogue():
+    assert not resources.files("cprstats").joinpath("assets", "report_strings.yaml").is_file()
+    keys = set(i18n.strings())
+    for key in ("figure.kind.heatmap", "figure.alt.intro", "report.skip_link", "table.untitled", "index.caption"):
+        assert key in keys
+    assert _report_text.t("group.all", "cy") == "Y cyfan"  # a table string
+    assert _report_text.t("figure.kind.heatmap", "cy") == "Map gwres"  # a report-layer string
+    with pytest.raises(ParameterError, match="needs a value for count, n"):
+        _report_text.t("figure.value", "en", percent="1%")
+    with pytest.raises(ParameterError, match="is not a UI string"):
+        _report_text.t("no.such.key")
