@@ -67,6 +67,19 @@ def _sample(name: str) -> Callable[[], pd.DataFrame]:
     return load
 
 
+def _coder(which: str) -> Callable[[], pd.DataFrame]:
+    @lru_cache(maxsize=1)
+    def load() -> pd.DataFrame:
+        from .coding import code_reviews
+        from .forms import read_forms
+
+        coded = code_reviews(read_forms(DATA_DIR / "double_coding" / f"coder_{which}.csv"))
+        coded.attrs["synthetic"] = True
+        return coded
+
+    return load
+
+
 EXAMPLES = {
     e.name: e
     for e in (
@@ -77,6 +90,10 @@ EXAMPLES = {
                 _sample("mcmanus_2023")),
         Example("mww_2017_2021", "Mid and West Wales: 4 MAPFs and 7 CPRs 2017-2021, calibrated to the regional "
                 "analysis (synthetic)", "wales.csv rows with in_mww_2017_2021", _sample("mww_2017_2021")),
+        Example("double_coding_a", "Double-coded sample of 20 reviews: coder A (synthetic)",
+                "cprstats/data/double_coding/coder_a.csv", _coder("a")),
+        Example("double_coding_b", "The same 20 reviews coded by a simulated second coder B (synthetic)",
+                "cprstats/data/double_coding/coder_b.csv", _coder("b")),
     )
 }
 
@@ -116,7 +133,7 @@ def load_example(name: str = "wales") -> pd.DataFrame:
     >>> load_example("whales")
     Traceback (most recent call last):
     ...
-    cprstats.errors.ParameterError: name='whales' is not a shipped example (did you mean 'wales'?); use one of wales, mcmanus_2023, mww_2017_2021
+    cprstats.errors.ParameterError: name='whales' is not a shipped example (did you mean 'wales'?); use one of wales, mcmanus_2023, mww_2017_2021, double_coding_a, double_coding_b
     """
     example = _check_name(name)
     found = example.load()
@@ -153,4 +170,6 @@ def forms_path(name: str = "wales") -> Path:
     'wales_forms.csv'
     """
     _check_name(name)
+    if name.startswith("double_coding_"):
+        return DATA_DIR / "double_coding" / f"coder_{name[-1]}.csv"
     return DATA_DIR / "wales_forms.csv"

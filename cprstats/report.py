@@ -123,6 +123,7 @@ class Report:
         self._policies = {None: self.policy}
         self.output_dir = None if output_dir is None else Path(output_dir)
         full = load_data(data, codebook=self.codebook)
+        self._full = full
         self.data = scope_data(full, region=region, period=period, codebook=self.codebook)
         self.synthetic = bool(full.attrs.get("synthetic"))
         self.data.attrs["synthetic"] = self.synthetic
@@ -294,6 +295,61 @@ class Report:
             est = rec.get("estimate")
             pct = "" if est is None or pd.isna(est) else f" ({format_percent(est, 'en', digits)})"
             print(f"{rec['variable']}={rec['level']}{group}: {count}/{n}{pct}")
+
+    # ------------------------------------------------------------------ other views (cprstats.reportviews)
+    @property
+    def wales_data(self) -> pd.DataFrame:
+        """All Wales in this report's period: for boards side by side, or a region against the rest."""
+        return scope_data(self._full, region="wales", period=self.period, codebook=self.codebook)
+
+    @property
+    def wales_data_all_periods(self) -> pd.DataFrame:
+        """The whole dataset: published samples are flagged reviews of every period."""
+        return self._full
+
+    def compare_region(self, variables, **options) -> pd.DataFrame:
+        """This region against the rest of Wales; for the all-Wales report, a joint test across the boards."""
+        from .comparisons import compare
+
+        groups = None if self.region == "wales" else [self.region]
+        return compare(self.wales_data, variables, by="board", groups=groups, codebook=self.codebook, **options)
+
+    def comparison(self, table: pd.DataFrame, *, name: str, caption: str | None = None, by: str | None = None,
+                   digits: int = 1) -> Block:
+        """Show a `cprstats.compare` table: both sides, the difference with its interval, tests, p-values."""
+        from .reportviews import comparison_view
+
+        return comparison_view(self, table, name=_name(name), caption=caption, by=by, digits=digits)
+
+    def published(self, source: str, *, name: str, caption: str | None = None) -> Block:
+        """Each published statement of ``source`` beside the figure computed from the data."""
+        from .reportviews import published_view
+
+        return published_view(self, source, name=_name(name), caption=caption)
+
+    def published_lines(self, source: str) -> None:
+        """Print the published-figure check in a fixed format, for nbval."""
+        from .reportviews import published_lines
+
+        published_lines(self, source)
+
+    def agreement_table(self, agree: pd.DataFrame, *, name: str, caption: str | None = None) -> Block:
+        """Show `cprstats.agreement` per coded column."""
+        from .reportviews import agreement_view
+
+        return agreement_view(self, agree, name=_name(name), caption=caption)
+
+    def agreement_lines(self, agree: pd.DataFrame) -> None:
+        """Print agreement in a fixed format, for nbval."""
+        from .reportviews import agreement_lines
+
+        agreement_lines(agree)
+
+    def disagreements(self, table: pd.DataFrame, *, name: str) -> Block:
+        """Count the disagreements per variable; write every one to ``tables/<name>``."""
+        from .reportviews import disagreements_view
+
+        return disagreements_view(self, table, name=_name(name))
 
     # ------------------------------------------------------------------ record
     def record(self) -> dict[str, Any]:

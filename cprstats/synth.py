@@ -140,6 +140,10 @@ def write_shipped(root="data", *, package_data=None, seed: int = SEED) -> dict[s
     coded.attrs["synthetic"] = True
     out["dataset"] = root / "processed" / "wales.csv"
     out["datapackage"] = write_dataset(coded, out["dataset"], synthetic=True)
+    from .doublecode import write_double_coding
+
+    # a double-coded sample of 20 reviews: coder A's forms and a simulated second coder's
+    out["coder_a"], out["coder_b"] = write_double_coding(raw, root / "raw" / "double_coding", n=20, seed=seed, rate=0.3)
     if package_data is not None:
         pkg = Path(package_data)
         pkg.mkdir(parents=True, exist_ok=True)
@@ -147,4 +151,5 @@ def write_shipped(root="data", *, package_data=None, seed: int = SEED) -> dict[s
         write_csv(forms, out["package_forms"])
         out["package_dataset"] = pkg / "wales.csv"
         write_dataset(coded, out["package_dataset"], synthetic=True)
+        write_double_coding(raw, pkg / "double_coding", n=20, seed=seed, rate=0.3)
     return out
