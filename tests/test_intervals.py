@@ -199,3 +199,29 @@ def test_large_tables_use_woolf_which_agrees_with_the_exact_interval():
     assert est == pytest.approx(a * d / (b * c), rel=1e-12)
     assert (low, high) == pytest.approx((est * math.exp(-z * se), est * math.exp(z * se)), rel=1e-12)
     assert min(a + b, a + c) + 1 > EXACT_OR_SUPPORT
+
+
+@settings(max_examples=60, deadline=None)
+@given(cells=st.tuples(*[st.integers(0, 12)] * 4))
+def test_conditional_odds_ratio_agrees_with_scipy(cells):
+    # scipy.stats.contingency.odds_ratio(kind="conditional") is an independent implementation of the
+    # same conditional MLE and exact interval (ours is hand-written for speed on large tables)
+    from scipy.stats.contingency import odds_ratio
+
+    table = np.array(cells).reshape(2, 2)
+    if (table.sum(axis=0) == 0).any() or (table.sum(axis=1) == 0).any():
+        return
+    est, low, high, _ = odds_ratio_ci(*cells)
+    ref = odds_ratio(table, kind="conditional")
+    ci = ref.confidence_interval(confidence_level=0.95)
+    for ours, theirs in ((est, ref.statistic), (low, ci.low), (high, ci.high)):
+        assert ours == pytest.approx(float(theirs), rel=1e-7)
+
+
+def test_exact_odds_ratio_is_fast_on_large_tables_with_a_zero_cell():
+    import time
+
+    start = time.perf_counter()
+    est, low, high, how = odds_ratio_ci(0, 50_000, 30, 49_970)
+    assert time.perf_counter() - start < 2.0
+    assert (est, low, how) == (0.0, 0.0, "fisher_conditional") and 0 < high < 1
