@@ -36,7 +36,7 @@ reproduce: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -p no:nbval -q
-	$(BIN)/python -m pytest -p no:doctest --nbval-lax --sanitize-with notebooks/sanitize.cfg notebooks -q -o addopts="" -p no:cacheprovider
+	$(BIN)/python -m pytest --nbval-lax --sanitize-with notebooks/sanitize.cfg notebooks -q -o addopts="" -p no:cacheprovider
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

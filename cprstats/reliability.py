@@ -40,9 +40,11 @@ from __future__ import annotations
 import difflib
 import math
 import warnings
+from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
+
 import pandas as pd
 
 from .errors import ParameterError
@@ -85,6 +87,11 @@ def _coded(data, cb, name: str) -> pd.DataFrame:
         if all(c in data.columns for c in cb.coded_columns):
             return data
         return code_reviews(data, cb)
+    if isinstance(data, str) and not Path(data).exists():
+        from .examples import EXAMPLES, load_example
+
+        if data in EXAMPLES:  # a shipped example name, e.g. "double_coding_a"
+            return load_example(data)
     if isinstance(data, (str, bytes)) or hasattr(data, "__fspath__"):
         from .forms import read_forms
 

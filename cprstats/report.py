@@ -303,6 +303,11 @@ class Report:
         return scope_data(self._full, region="wales", period=self.period, codebook=self.codebook)
 
     @property
+    def region_data(self) -> pd.DataFrame:
+        """This report's region in every period: for comparing the periods themselves."""
+        return scope_data(self._full, region=self.region, period="all", codebook=self.codebook)
+
+    @property
     def wales_data_all_periods(self) -> pd.DataFrame:
         """The whole dataset: published samples are flagged reviews of every period."""
         return self._full

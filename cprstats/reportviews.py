@@ -99,7 +99,7 @@ def comparison_view(rep, table: pd.DataFrame, *, name: str, caption: str | None 
     if not isinstance(table, pd.DataFrame) or "p_value" not in table.columns:
         raise ParameterError("comparison_view needs a table from cprstats.compare (with p_value)")
     lang, cb = rep.lang, rep.codebook
-    joint = table["group_ref"].isna().all()
+    joint = "group_ref" not in table.columns or table["group_ref"].isna().all()  # a joint test, or a trend
     safe = table.copy() if joint else rep.protect(table, by)
     if joint:  # pooled all-Wales counts across the compared groups; the groups' own counts are not shown
         safe = rep.protect(safe[["variable", "level", "group", "count", "n", "estimate", "ci_low", "ci_high",
@@ -207,9 +207,11 @@ def published_view(rep, source: str, *, name: str, caption: str | None = None) -
 
 
 def _hidden_counts(rep, res: pd.DataFrame, source: str) -> np.ndarray:
-    if source != "mww_2017_2021" or not rep.policy.suppress:
+    # The Mid and West Wales sample is one region: below all-Wales, whatever the report's own scope,
+    # so its small counts are hidden unless the analyst explicitly opted out.
+    if source != "mww_2017_2021" or rep.opted_out:
         return np.zeros(len(res), dtype=bool)
-    k = rep.policy.threshold
+    k = rep.threshold
     num = pd.to_numeric(res["numerator"], errors="coerce")
     pub = pd.to_numeric(res["published_numerator"], errors="coerce")
     small = num.between(1, k - 1) & ~(num == pub)

@@ -198,15 +198,19 @@ NOTEBOOKS["04_periods"] = [
              "Cymharu adolygiadau o ddigwyddiadau cyn ac o'r cyfyngiadau symud cyntaf oherwydd Covid-19 (23 Mawrth "
              "2020), gyda phrofion manwl a chyfyngau sy'n addas i niferoedd bach, a thueddiadau dros y blynyddoedd."),
     code('rep.heading("periods")'),
+    *prose("This notebook compares the periods, so it uses every period of the region, whatever period the rest of "
+           "the report covers.",
+           "Mae'r llyfr nodiadau hwn yn cymharu'r cyfnodau, felly mae'n defnyddio pob cyfnod o'r rhanbarth, pa gyfnod "
+           "bynnag y mae gweddill yr adroddiad yn ei gwmpasu."),
     *prose("The share of children with each characteristic in each period. The difference is in percentage points with "
            "Newcombe's score interval; p-values are from Fisher's exact test, adjusted for the number of comparisons "
            "with Holm's method.",
            "Cyfran y plant â phob nodwedd ym mhob cyfnod. Mae'r gwahaniaeth mewn pwyntiau canran gyda chyfwng sgôr "
            "Newcombe; daw'r gwerthoedd-p o brawf manwl Fisher, wedi'u haddasu ar gyfer nifer y cymariaethau gyda "
            "dull Holm."),
-    code('by_period = cprstats.proportions(rep.data, ["outcome", "large_sibling_group", "parental_substance_misuse", "toxic_trio"], by="period")\n'
+    code('by_period = cprstats.proportions(rep.region_data, ["outcome", "large_sibling_group", "parental_substance_misuse", "toxic_trio"], by="period")\n'
          'rep.figure(by_period.query("variable == \'outcome\'"), name="outcome_by_period", kind="grouped_bar")'),
-    code('changes = cprstats.compare(rep.data, ["outcome", "large_sibling_group", "parental_substance_misuse", "toxic_trio",\n'
+    code('changes = cprstats.compare(rep.region_data, ["outcome", "large_sibling_group", "parental_substance_misuse", "toxic_trio",\n'
          '                                     "child_vulnerabilities", "parental_risks"], by="period")\n'
          'rep.figure(changes, name="changes_by_period", kind="forest")'),
     code('rep.comparison(changes, name="changes_by_period")'),
@@ -214,13 +218,13 @@ NOTEBOOKS["04_periods"] = [
     code('rep.heading("themes_by_period")'),
     *prose("The themes before and from Covid-19.",
            "Y themâu cyn ac o Covid-19 ymlaen."),
-    code('themes = cprstats.proportions(rep.data, ["themes"], by="period")\n'
+    code('themes = cprstats.proportions(rep.region_data, ["themes"], by="period")\n'
          'rep.figure(themes, name="themes_by_period", kind="grouped_bar")'),
     code('rep.table(themes, name="themes_by_period")'),
     code('rep.heading("trends")'),
     *prose("Trends over the incident years: the Cochran-Armitage test for a linear trend in each share.",
            "Tueddiadau dros flynyddoedd y digwyddiadau: prawf Cochran-Armitage ar gyfer tuedd linol ym mhob cyfran."),
-    code('trends = cprstats.trend(rep.data, ["outcome", "parental_substance_misuse", "toxic_trio"])\n'
+    code('trends = cprstats.trend(rep.region_data, ["outcome", "parental_substance_misuse", "toxic_trio"])\n'
          'rep.comparison(trends, name="trends")'),
 ]
 
@@ -237,6 +241,7 @@ NOTEBOOKS["05_regions"] = [
     code('boards = cprstats.proportions(rep.wales_data, ["outcome", "review_type"], by="board")\n'
          'rep.figure(boards.query("variable == \'review_type\'"), name="review_types_by_board", kind="grouped_bar")'),
     code('rep.table(boards, name="boards")'),
+    check('rep.key_figures(boards.query("variable == \'review_type\'"), by="board")'),
     code('rep.heading("region_vs_rest")'),
     *prose("The chosen region against the rest of Wales (for the all-Wales report: every board against the others, "
            "with an exact test across the six boards).",
