@@ -33,7 +33,7 @@ import math
 import numpy as np
 
 from .errors import ParameterError
-from .intervals import check_choice
+from .intervals import check_choice, log_choose as _log_choose
 
 __all__ = [
     "MAX_TABLES",
@@ -47,12 +47,6 @@ __all__ = [
 MAX_TABLES = 1_000_000
 ADJUST_METHODS = ("holm", "fdr_bh", "none")
 _REL_ERR = 1 + 1e-7  # ties in probability, as R's fisher.test
-
-
-def _log_choose(n, k):
-    from scipy.special import gammaln
-
-    return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
 
 
 def enumerate_2xk(successes, totals, *, scores=None, max_tables: int = MAX_TABLES):

@@ -19,12 +19,6 @@ References
    case of the binomial. Biometrika 26:404-413. doi:10.1093/biomet/26.4.404
 .. [5] Agresti A (2002). Categorical Data Analysis, 2nd ed., chapter 3 (exact conditional
    inference for 2x2 tables). Wiley. doi:10.1002/0471249688
-
-Examples
---------
->>> low, high = proportion_ci(81, 263)            # Newcombe (1998) Table I: 0.2553 to 0.3662
->>> print(f"{low:.4f} {high:.4f}")
-0.2553 0.3662
 """
 
 from __future__ import annotations
@@ -45,6 +39,7 @@ __all__ = [
     "difference_ci",
     "odds_ratio_ci",
     "EXACT_OR_SUPPORT",
+    "log_choose",
 ]
 
 METHODS = ("wilson", "clopper-pearson", "jeffreys")
@@ -148,9 +143,7 @@ def proportion_ci(count, n, *, method: str = "wilson", ci_level: float = 0.95):
         hi = np.where(c == m, 1.0, hi)
         low[ok] = np.clip(lo, 0.0, 1.0)
         high[ok] = np.clip(hi, 0.0, 1.0)
-    if scalar:
-        return float(low), float(high)
-    return low, high
+    return (float(low), float(high)) if scalar else (low, high)
 
 
 def difference_ci(count1, n1, count2, n2, *, ci_level: float = 0.95):
@@ -197,12 +190,11 @@ def difference_ci(count1, n1, count2, n2, *, ci_level: float = 0.95):
             )
         low[ok] = np.clip(np.asarray(lo, dtype=float), -1.0, 1.0)
         high[ok] = np.clip(np.asarray(hi, dtype=float), -1.0, 1.0)
-    if scalar:
-        return float(low), float(high)
-    return low, high
+    return (float(low), float(high)) if scalar else (low, high)
 
 
-def _log_choose(n, k):
+def log_choose(n, k):
+    """log C(n, k), elementwise."""
     from scipy.special import gammaln
 
     return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
@@ -233,7 +225,7 @@ def _conditional(a: int, b: int, c: int, d: int, level: float):
     r1, r2, c1 = a + b, c + d, a + c
     lo, hi = max(0, c1 - r2), min(r1, c1)
     x = np.arange(lo, hi + 1, dtype=float)
-    base = _log_choose(r1, x) + _log_choose(r2, c1 - x)
+    base = log_choose(r1, x) + log_choose(r2, c1 - x)
     upper_part, lower_part = x >= a, x <= a
 
     def log_weights(theta):
