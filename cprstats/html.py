@@ -32,6 +32,7 @@ import pandas as pd
 from ._report_text import t
 from ._version import __version__
 from .codebook import LANGUAGES, check_lang
+from .display import table_wrap
 from .errors import ParameterError
 from .htmlclean import clean_html
 from .safeio import escape_html as esc
@@ -189,7 +190,8 @@ def index_html(output_root, runs: Iterable[Mapping[str, Any]] | pd.DataFrame, *,
     title = t("index.title", lang)
     if rows:
         head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
-        table = (f'<div class="table-wrap"><table class="index-table">\n<caption>{esc(t("index.caption", lang))}</caption>\n'
+        caption = t("index.caption", lang)
+        table = (f'{table_wrap(caption)}<table class="index-table">\n<caption>{esc(caption)}</caption>\n'
                  f"<thead><tr>{head}</tr></thead>\n<tbody>{''.join(rows)}</tbody>\n</table></div>")
     else:
         table = f"<p>{esc(t('index.empty', lang))}</p>"
