@@ -18,7 +18,8 @@ def test_list_examples():
     table = cprstats.list_examples()
     assert table.columns.tolist() == ["name", "description", "rows", "source", "synthetic"]
     assert table["name"].tolist()[:3] == ["wales", "mcmanus_2023", "mww_2017_2021"]
-    assert table.set_index("name")["rows"].to_dict() == {"wales": 160, "mcmanus_2023": 33, "mww_2017_2021": 11}
+    assert table.set_index("name")["rows"].to_dict() == {"wales": 160, "mcmanus_2023": 33, "mww_2017_2021": 11,
+                                                         "double_coding_a": 20, "double_coding_b": 20}
     assert table["synthetic"].all() and table["description"].str.contains("synthetic").all()
 
 

@@ -113,7 +113,7 @@ def test_small_region_run_suppresses_small_counts(small_region_run):
     assert res.ok, res.failed.to_string()
     folder = res.output / "MWW" / "post_covid"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["parameters"]["region"] == "MWW"
+    assert manifest["region"] == "MWW" and manifest["parameters"]["REGION"] == "MWW"
     hidden = 0
     for table in sorted((folder / "tables").glob("*.csv")):
         if table.stem == "disagreements":

@@ -30,6 +30,8 @@ SHIPPED = {  # file written by write_shipped -> the committed file it must equal
     "datapackage": REPO / "data/processed/datapackage.json",
     "package_forms": REPO / "cprstats/data/wales_forms.csv",
     "package_dataset": REPO / "cprstats/data/wales.csv",
+    "coder_a": REPO / "data/raw/double_coding/coder_a.csv",
+    "coder_b": REPO / "data/raw/double_coding/coder_b.csv",
 }
 
 
