@@ -139,7 +139,23 @@ def write_xlsx(
                 _put(ws, i, j, v)
         if freeze_header and len(data.columns):
             ws.freeze_panes = "A2"
+        _readable(ws, data)
     return save_workbook(wb, path)
+
+
+def _readable(ws, data: pd.DataFrame) -> None:
+    """Bold header and columns wide enough to read (Excel does not fit them on opening)."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    for cell in ws[1]:
+        cell.font = bold
+    sample = data.head(500)
+    for j, col in enumerate(data.columns, start=1):
+        texts = [str(col)] + ["" if pd.isna(v) else str(v) for v in sample.iloc[:, j - 1].tolist()]
+        width = min(60, max(8, max(len(x) for x in texts) + 2))
+        ws.column_dimensions[get_column_letter(j)].width = width
 
 
 def save_workbook(wb, path: str | os.PathLike, *, deterministic: bool = True) -> Path:
