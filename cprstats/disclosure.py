@@ -81,6 +81,12 @@ def _validate(table: Any) -> None:
         )
     if {"suppressed", "suppression"} & set(table.columns):
         raise ParameterError("table already has 'suppressed'/'suppression' columns: it was suppressed before")
+    if {"count_ref", "n_ref"} & set(table.columns):
+        raise ParameterError(
+            "table is a comparison (it has count_ref/n_ref): both sides must be suppressed together, and the "
+            "differences and p-values computed from a hidden side withheld; use Report.comparison(...) "
+            "(or cprstats.reportdata.protect with a disclosure policy), which does that"
+        )
     dup = table.duplicated(["variable", "level", "group"])
     if dup.any():
         r = table.loc[dup].iloc[0]

@@ -330,3 +330,13 @@ def test_secondary_suppression_never_leaves_a_recoverable_cell(case, threshold):
     t, additive = case
     s = suppress(t, threshold, additive=additive)
     assert_protected(t, s, threshold, additive=additive)
+
+
+def test_a_comparison_table_is_refused_rather_than_half_suppressed():
+    # compare() puts the reference group's counts in count_ref/n_ref; suppressing only `count`
+    # would publish the reference side's small counts, so suppress() must refuse the table.
+    import cprstats
+
+    table = cprstats.compare(cprstats.load_example("wales"), ["toxic_trio"], by="board", groups=["MWW"])
+    with pytest.raises(cprstats.ParameterError, match="comparison"):
+        cprstats.suppress(table)
