@@ -1,10 +1,13 @@
 """Bilingual (English and Welsh) user-interface strings and number and date formats.
 
-Every word a reader sees that is not a codebook label (table headings, markers, footnotes,
-report section headings, month names) lives in ``cprstats/strings.yaml`` with an English
-and a Welsh text. Like the codebook, Welsh checked against an official bilingual source is
-marked ``cy_status: verified`` with its ``cy_source``; `untranslated` lists the rest for a
-translator.
+Every word a reader sees that is not a codebook label lives in one catalogue,
+``cprstats/strings.yaml``, with an English and a Welsh text: table headings, markers,
+footnotes, report section headings, month names, the report layer's figure words, alt texts,
+page shell and index of reports (``figure.*``, ``report.*``, ``table.*``, ``index.*``), the
+Excel coding template (``template.*``) and the data dictionary (``dictionary.*``). Like the
+codebook, Welsh checked against an official bilingual source is marked ``cy_status: verified``
+with its ``cy_source``; `untranslated` lists the rest for a translator (``cprstats codebook
+--untranslated`` lists them with the codebook's).
 
 Welsh Government's Welsh-language statistical releases write percentages as English does
 ("17.8%", https://llyw.cymru/node/51733), so `format_percent` is the same in both
