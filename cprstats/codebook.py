@@ -40,6 +40,7 @@ __all__ = [
     "TYPES",
     "DERIVE_METHODS",
     "check_lang",
+    "parse_text",
 ]
 
 LANGUAGES = ("en", "cy")
@@ -296,18 +297,28 @@ def _to_date(v: Any) -> _dt.date:
     return _dt.date.fromisoformat(str(v))
 
 
-def _text(raw: Any, where: str) -> Text:
+def parse_text(raw: Any, where: str, *, error: type[Exception] = CodebookError) -> Text:
+    """A bilingual text from YAML (``{en, cy, cy_status, cy_source}``), checked; ``error`` names the file's own error.
+
+    Used for the codebook and for the interface strings, so both follow one rule.
+
+    >>> parse_text({"en": "Death", "cy": "Marwolaeth"}, "outcome.death").cy_verified
+    False
+    """
     if not isinstance(raw, Mapping):
-        raise CodebookError(f"{where}: expected a mapping with 'en' and 'cy' texts, got {raw!r}")
+        raise error(f"{where}: expected a mapping with 'en' and 'cy' texts, got {raw!r}")
     missing = [k for k in LANGUAGES if not str(raw.get(k) or "").strip()]
     if missing:
-        raise CodebookError(f"{where}: missing the {' and '.join(missing)} text (every text needs en and cy)")
+        raise error(f"{where}: missing the {' and '.join(missing)} text (every text needs en and cy)")
     status = raw.get("cy_status", "review")
     if status not in ("verified", "review"):
-        raise CodebookError(f"{where}.cy_status: {status!r} is not allowed; use 'verified' or 'review'")
+        raise error(f"{where}.cy_status: {status!r} is not allowed; use 'verified' or 'review'")
     if status == "verified" and not raw.get("cy_source"):
-        raise CodebookError(f"{where}: cy_status is 'verified' but no cy_source says where it was verified")
+        raise error(f"{where}: cy_status is 'verified' but no cy_source says where it was verified")
     return Text(str(raw["en"]), str(raw["cy"]), status == "verified", raw.get("cy_source"))
+
+
+_text = parse_text
 
 
 def _field(raw: Any, i: int) -> Field:

@@ -35,7 +35,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, Mapping
 
-from .codebook import LANGUAGES, Text, check_lang
+from .codebook import LANGUAGES, Text, check_lang, parse_text
 from .errors import CprstatsError, ParameterError
 
 __all__ = [
@@ -77,18 +77,7 @@ def _load() -> tuple[tuple[str, Text], ...]:
 
 
 def _text(key: str, entry: Any) -> Text:
-    where = f"cprstats/strings.yaml: {key}"
-    if not isinstance(entry, Mapping):
-        raise CprstatsError(f"{where}: expected a mapping with 'en' and 'cy', got {entry!r}")
-    missing = [lang for lang in LANGUAGES if not str(entry.get(lang) or "").strip()]
-    if missing:
-        raise CprstatsError(f"{where}: missing the {' and '.join(missing)} text (every string needs en and cy)")
-    status = entry.get("cy_status", "review")
-    if status not in ("verified", "review"):
-        raise CprstatsError(f"{where}: cy_status {status!r} is not allowed; use 'verified' or 'review'")
-    if status == "verified" and not entry.get("cy_source"):
-        raise CprstatsError(f"{where}: cy_status is 'verified' but no cy_source says where it was verified")
-    return Text(str(entry["en"]), str(entry["cy"]), status == "verified", entry.get("cy_source"))
+    return parse_text(entry, f"cprstats/strings.yaml: {key}", error=CprstatsError)
 
 
 def placeholders(text: str) -> set[str]:
