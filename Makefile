@@ -38,7 +38,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -p no:nbval -q
 	$(BIN)/python -m pytest --nbval-lax --sanitize-with notebooks/sanitize.cfg notebooks -q -o addopts="" -p no:cacheprovider
 
-bench: $(STAMP)
+# The benchmarks add tableone (the `bench` extra) to the test environment, timed beside cprstats' own table.
+$(VENV)/.cprstats-bench-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,bench]"
+	@touch $@
+
+bench: $(VENV)/.cprstats-bench-installed
 	$(BIN)/python -m bench
 
 clean:
