@@ -69,8 +69,26 @@ def _available(argv):
     return found
 
 
+def _terminate_as_interrupt(signum, frame):  # pragma: no cover - exercised in a subprocess test
+    raise KeyboardInterrupt
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv)
+    # SIGTERM (a closed terminal, a scheduler) cleans up like Ctrl-C: no half-written output is left
+    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv) -> int:
     parser = build_parser(_available(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):

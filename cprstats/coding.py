@@ -362,6 +362,10 @@ def code_reviews(forms, codebook=None, *, keep_columns: Iterable[str] = (), chec
         from .forms import _screen
 
         _screen(forms, cb, keep)
+    if keep and not check_identifiers:  # columns kept on purpose are always screened: they reach the dataset
+        from .forms import _screen
+
+        _screen(forms[[c for c in forms.columns if c in keep]], cb, keep)
     missing_keep = sorted(keep - set(forms.columns))
     if missing_keep:
         raise ParameterError(f"keep_columns names {missing_keep}, which the forms do not have; columns: {list(forms.columns)}")
