@@ -67,7 +67,8 @@ def _load() -> tuple[tuple[str, Text], ...]:
     import yaml
 
     ref = resources.files("cprstats").joinpath("strings.yaml")
-    raw = yaml.safe_load(ref.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is 10x faster; both are safe
+    raw = yaml.load(ref.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
     if not isinstance(raw, Mapping) or not isinstance(raw.get("strings"), Mapping):
         raise CprstatsError("cprstats/strings.yaml: the top level must be a mapping with a 'strings' mapping")
     out = []
