@@ -139,6 +139,25 @@ def _parameters(source, region: str, period: str, opts) -> dict[str, Any]:
             "THRESHOLD": opts.threshold, "SUPPRESS": opts.suppress, "OUTPUT_DIR": "."}
 
 
+def _longest_first(notebooks, folder: Path, jobs: int) -> list[str]:
+    """With several workers, the biggest notebooks first (longest-processing-time order).
+
+    A committed notebook's size (its outputs: figures, tables) tracks its run time, and starting
+    the long ones first keeps a worker from finishing the batch alone on a long notebook
+    (measured on the default matrix: 0.4-1 s less). One worker keeps the given order.
+    """
+    if jobs < 2:
+        return list(notebooks)
+
+    def size(nb: str) -> int:
+        try:
+            return (folder / f"{nb}.ipynb").stat().st_size
+        except OSError:
+            return 0
+
+    return sorted(notebooks, key=size, reverse=True)  # stable: equal sizes keep their order
+
+
 def execute_jobs(opts, targets: dict, source, stage: Path, env: dict[str, str], *, guard: Interrupts | None = None,
                  progress: bool = True) -> list[dict]:
     """Run every notebook x region x period; return one result dict per job (see `run_job`).
@@ -173,7 +192,7 @@ def execute_jobs(opts, targets: dict, source, stage: Path, env: dict[str, str], 
                                   "n_children": n, "notebooks_run": list(opts.notebooks)}
         if n == 0:
             report.note(f"note: the data has no children for {region}/{period}; its reports will be empty")
-        for nb in opts.notebooks:
+        for nb in _longest_first(opts.notebooks, opts.notebook_dir, opts.jobs):
             jobs.append({"region": region, "period": period, "notebook": nb, "lang": opts.lang,
                          "input": str((opts.notebook_dir / f"{nb}.ipynb").resolve()),
                          "stage": str((stage / region / period / nb).resolve()), "parameters": params})
