@@ -43,8 +43,6 @@ __all__ = [
 ]
 
 METHODS = ("wilson", "clopper-pearson", "jeffreys")
-# statsmodels' names for our methods (passed explicitly, never relying on its default)
-_STATSMODELS = {"wilson": "wilson", "clopper-pearson": "beta", "jeffreys": "jeffreys"}
 # Exact conditional odds-ratio intervals cost time proportional to the hypergeometric support;
 # above this many support points (and with no cell below 5) Woolf's logit interval is used.
 EXACT_OR_SUPPORT = 2000
@@ -131,11 +129,10 @@ def proportion_ci(count, n, *, method: str = "wilson", ci_level: float = 0.95):
     high = np.full(count.shape, np.nan)
     ok = n > 0
     if ok.any():
-        from statsmodels.stats.proportion import proportion_confint
-
         c, m = count[ok], n[ok]
-        lo, hi = proportion_confint(c, m, alpha=1.0 - level, method=_STATSMODELS[method], alternative="two-sided")
-        lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+        from .binomial import binomial_limits  # no statsmodels or scipy.stats: 1.1 s less per kernel
+
+        lo, hi = binomial_limits(c, m, method=method, ci_level=level)
         # At count 0 (count n) the lower (upper) limit is exactly 0 (1): Wilson and Clopper-Pearson
         # by their formulas (removes rounding such as 1e-19), Jeffreys by Brown, Cai & DasGupta's
         # (2001, section 4.1.2) boundary rule.
