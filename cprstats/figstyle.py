@@ -193,14 +193,17 @@ def figure_bytes(fig, fmt: str = "png") -> bytes:
     return buf.getvalue()
 
 
-def save(fig, folder, name: str) -> list[Path]:
+def save(fig, folder, name: str, *, png: bytes | None = None) -> list[Path]:
     """Save ``fig`` as ``<folder>/<name>.png`` and ``.svg``, atomically; return both paths.
 
-    ``name`` is a file stem: letters, digits, ``_``, ``-`` and ``.``, no folders.
+    ``name`` is a file stem: letters, digits, ``_``, ``-`` and ``.``, no folders. ``png``: the
+    figure's PNG from `figure_bytes`, when the caller has it already (rendering it is the
+    slowest step of a figure).
     """
     from .safeio import write_bytes
 
     if not isinstance(name, str) or not _NAME.match(name):
         raise ParameterError(f"name={name!r} is not allowed; use letters, digits, '_', '-' and '.' only (no folders)")
     folder = Path(folder)
-    return [write_bytes(figure_bytes(fig, fmt), folder / f"{name}.{fmt}") for fmt in ("png", "svg")]
+    return [write_bytes(png if fmt == "png" and png is not None else figure_bytes(fig, fmt), folder / f"{name}.{fmt}")
+            for fmt in ("png", "svg")]

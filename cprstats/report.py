@@ -269,7 +269,7 @@ class Report:
         title = fig.axes[0].get_title(loc="left").replace("\n", " ")
         png = figures.figure_bytes(fig, "png")
         if self.output_dir is not None:
-            figures.save(fig, self.output_dir / "figures", name)
+            figures.save(fig, self.output_dir / "figures", name, png=png)  # the PNG shown, not drawn again
             self._record("figure", name, [f"figures/{name}.png", f"figures/{name}.svg"], safe)
         alt = alt_text(safe, kind=kind, title=title, lang=self.lang, codebook=self.codebook, by=by,
                        synthetic=self.synthetic)
