@@ -11,7 +11,7 @@ from pathlib import Path
 from . import FAMILIES
 from .common import ROOT, Options
 from .harness import measure
-from .report import exit_code, format_table, write_json
+from .report import exit_code, format_table, machine_info, write_json
 
 __all__ = ["main", "parse_args"]
 
@@ -44,6 +44,7 @@ def main(argv=None) -> int:
         print(text, file=sys.stderr, flush=True)
 
     opts = Options(quick=args.quick, reps=args.reps, log=log)
+    load_start = machine_info()["loadavg"]
     results = []
     started = time.perf_counter()
     for family in args.only or list(FAMILIES):
@@ -59,11 +60,18 @@ def main(argv=None) -> int:
     table = format_table(results)
     print(table)
     meta = {"quick": args.quick, "reps": args.reps, "families": args.only or list(FAMILIES),
-            "seconds": round(time.perf_counter() - started, 1)}
+            "seconds": round(time.perf_counter() - started, 1), "loadavg_start": load_start}
     path = write_json(results, Path(args.output), meta)
     code = exit_code(results)
-    print(f"\n{'every budget met' if code == 0 else 'BUDGET MISSED'}; results in {path}")
+    end = machine_info()
+    print(f"\nload average (1, 5, 15 min) at start {_load(load_start)}, at end {_load(end['loadavg'])}, "
+          f"on {end['cpus']} cores; {meta['seconds']:.0f} s in all")
+    print(f"{'every budget met' if code == 0 else 'BUDGET MISSED'}; results in {path}")
     return code
+
+
+def _load(values) -> str:
+    return "unknown" if not values else ", ".join(f"{v:.2f}" for v in values)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,6 @@ written once as a CSV. Floor: ``pandas.read_csv(path, dtype=str)`` of that CSV. 
 
 from __future__ import annotations
 
-import shutil
-
 from .common import Options, scratch
 from .harness import Budget, timed
 
@@ -43,12 +41,7 @@ class _Data:
             # pyarrow writes the same CSV as DataFrame.to_csv (quoting only where needed), 10x faster
             table = pa.Table.from_pandas(self.forms, preserve_index=False)
             pacsv.write_csv(table, self.path, pacsv.WriteOptions(quoting_style="needed"))
-            self.folder = folder
         return self
-
-    def cleanup(self):
-        if self.path is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def budgets(opts: Options) -> list[Budget]:
@@ -67,12 +60,8 @@ def budgets(opts: Options) -> list[Budget]:
         d = data.ready()
         return timed(lambda: cprstats.code_reviews(d.forms))()
 
-    def checks(floor_s, measured_s):
-        data.cleanup()
-        return []
-
     return [Budget(f"coding {n:,} forms (guard included)", measured=measured, floor=floor, limit=4.0,
-                   reps=opts.reps_for(3), warmup=0, checks=checks,
+                   reps=opts.reps_for(3), warmup=0,
                    floor_label="pandas.read_csv(csv, dtype=str)",
                    measured_label="cprstats.code_reviews(forms)",
                    note=f"forms from cprstats.generate({n}, seed={SEED}); synthetic")]

@@ -13,7 +13,9 @@ bench.common.BenchError: exit code 3 from: ... -c import sys; sys.exit(3)
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -64,8 +66,10 @@ def run_timed(cmd: Sequence[str], *, cwd: str | os.PathLike | None = None, env: 
 
 
 def scratch(prefix: str) -> Path:
-    """A fresh temporary folder (removed by the caller's `tempfile.TemporaryDirectory` or left in /tmp)."""
-    return Path(tempfile.mkdtemp(prefix=f"cprstats-bench-{prefix}-"))
+    """A fresh temporary folder, removed when the suite exits (if its user has not removed it)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"cprstats-bench-{prefix}-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 class Options:

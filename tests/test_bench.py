@@ -139,6 +139,17 @@ def test_budget_rejects_bad_options(kwargs, message):
         Budget(**args)
 
 
+def test_stall_check_tells_a_stall_from_a_busy_machine():
+    from bench.runner import stall_check
+
+    # repetition 2 is slow on both sides (the machine was busy): measured/floor is 1.2 in every pair
+    busy = stall_check([5.0, 7.5, 5.0, 5.0], [6.0, 9.0, 6.0, 6.0])
+    assert busy.ok and "raw 1.500x" in busy.detail  # 9 / median(6, 6, 6, 9) = 9 / 6
+    # repetition 2 is slow on the runner's side only (+3.5 s: a shutdown stall): 9.5/5 = 1.9 vs 1.2
+    stall = stall_check([5.0, 5.0, 5.0, 5.0], [6.0, 9.5, 6.0, 6.0])
+    assert not stall.ok and "slowest 1.583x" in stall.detail  # 1.9 / 1.2
+
+
 # --------------------------------------------------------------------------- table, JSON, exit code
 def test_table_lists_every_budget_with_ratio_limit_and_verdict():
     rows = [
