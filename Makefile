@@ -36,8 +36,8 @@ reproduce: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -p no:nbval -q
-	$(BIN)/python -m pytest --nbval-lax --sanitize-with notebooks/sanitize.cfg notebooks -q -o addopts="" -p no:cacheprovider
-	$(BIN)/python -m pytest -p no:nbval -q -o addopts="" -p no:cacheprovider tests/check_committed_figures.py
+	$(BIN)/python -m pytest --nbval-lax --sanitize-with notebooks/sanitize.cfg notebooks -q -o addopts="" -p no:cacheprovider -p no:hypothesispytest
+	$(BIN)/python -m pytest -p no:nbval -q -o addopts="" -p no:cacheprovider -p no:hypothesispytest tests/check_committed_figures.py
 
 # The benchmarks add tableone (the `bench` extra) to the test environment, timed beside cprstats' own table.
 $(VENV)/.cprstats-bench-installed: $(STAMP)
