@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
-__all__ = ["add_codebook_option", "add_keep_option", "print_problems"]
+__all__ = ["add_forms_arguments", "add_codebook_option", "add_keep_option", "print_problems", "code_or_report"]
+
+
+def add_forms_arguments(parser):
+    """The FORMS argument and the options every command that codes forms takes."""
+    parser.add_argument("forms", help="a CSV or XLSX file of forms, or a folder of YAML forms")
+    add_codebook_option(parser)
+    add_keep_option(parser)
+
+
+def code_or_report(args, stream):
+    """Code ``args.forms``; on problems print them to ``stream`` and return ``(None, problems)``."""
+    from ..coding import code_reviews
+    from ..errors import CodingError
+
+    try:
+        return code_reviews(args.forms, args.codebook, keep_columns=args.keep_columns), None
+    except CodingError as exc:
+        print_problems(exc.problems, stream)
+        return None, exc.problems
 
 
 def add_codebook_option(parser):

@@ -4,31 +4,24 @@ from __future__ import annotations
 
 import sys
 
-from ._common import add_codebook_option, add_keep_option, print_problems
+from ._common import add_forms_arguments, code_or_report
 
 
 def add_arguments(parser):
-    parser.add_argument("forms", help="a CSV or XLSX file of forms, or a folder of YAML forms")
+    add_forms_arguments(parser)
     parser.add_argument("--report", metavar="PROBLEMS.csv", help="also write the problems as CSV (or .xlsx)")
-    add_codebook_option(parser)
-    add_keep_option(parser)
 
 
 def run(args) -> int:
-    from ..coding import code_reviews
-    from ..errors import CodingError
-
-    try:
-        data = code_reviews(args.forms, args.codebook, keep_columns=args.keep_columns)
-    except CodingError as exc:
-        print_problems(exc.problems, sys.stdout)
+    data, problems = code_or_report(args, sys.stdout)
+    if data is None:
         if args.report:
             from ..safeio import write_csv, write_xlsx
 
             if args.report.lower().endswith(".xlsx"):
-                write_xlsx({"problems": exc.problems}, args.report)
+                write_xlsx({"problems": problems}, args.report)
             else:
-                write_csv(exc.problems, args.report)
+                write_csv(problems, args.report)
             print(f"Problems written to {args.report}", file=sys.stdout)
         return 1
     print(f"{args.forms}: {len(data)} subject children in {data['review_id'].nunique()} reviews; no problems found.")
