@@ -16,7 +16,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1700000000
 
-.PHONY: reproduce test unit notebooks bench venv clean help
+.PHONY: reproduce test lint unit notebooks bench venv clean help
 
 help:
 	@echo "make reproduce  run every notebook on the shipped synthetic data; regenerate figures/"
@@ -34,10 +34,19 @@ $(STAMP): pyproject.toml
 reproduce: $(STAMP)
 	$(BIN)/cprstats reproduce
 
-test: $(STAMP)
+test: $(STAMP) lint
 	$(BIN)/python -m pytest -p no:nbval -q
-	$(BIN)/python -m pytest --nbval-lax --sanitize-with notebooks/sanitize.cfg notebooks -q -o addopts="" -p no:cacheprovider -p no:hypothesispytest
+	$(BIN)/python -m pytest --nbval-lax --nbval-sanitize-with notebooks/sanitize.cfg notebooks -q -o addopts="" -p no:cacheprovider -p no:hypothesispytest
 	$(BIN)/python -m pytest -p no:nbval -q -o addopts="" -p no:cacheprovider -p no:hypothesispytest tests/check_committed_figures.py
+
+# ruff (lint and format check), configured in pyproject.toml; `make format` rewrites the files.
+lint: $(STAMP)
+	$(BIN)/python -m ruff check --quiet .
+	$(BIN)/python -m ruff format --check --quiet .
+
+format: $(STAMP)
+	$(BIN)/python -m ruff check --fix --quiet .
+	$(BIN)/python -m ruff format --quiet .
 
 # The benchmarks add tableone (the `bench` extra) to the test environment, timed beside cprstats' own table.
 $(VENV)/.cprstats-bench-installed: $(STAMP)

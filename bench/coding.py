@@ -60,8 +60,16 @@ def budgets(opts: Options) -> list[Budget]:
         d = data.ready()
         return timed(lambda: cprstats.code_reviews(d.forms))()
 
-    return [Budget(f"coding {n:,} forms (guard included)", measured=measured, floor=floor, limit=4.0,
-                   reps=opts.reps_for(3), warmup=0,
-                   floor_label="pandas.read_csv(csv, dtype=str)",
-                   measured_label="cprstats.code_reviews(forms)",
-                   note=f"forms from cprstats.generate({n}, seed={SEED}); synthetic")]
+    return [
+        Budget(
+            f"coding {n:,} forms (guard included)",
+            measured=measured,
+            floor=floor,
+            limit=4.0,
+            reps=opts.reps_for(3),
+            warmup=0,
+            floor_label="pandas.read_csv(csv, dtype=str)",
+            measured_label="cprstats.code_reviews(forms)",
+            note=f"forms from cprstats.generate({n}, seed={SEED}); synthetic",
+        )
+    ]

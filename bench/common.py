@@ -20,8 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 __all__ = ["ROOT", "PYTHON", "BenchError", "run_timed", "quiet_env", "scratch", "Options"]
 
@@ -51,12 +51,23 @@ def quiet_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_timed(cmd: Sequence[str], *, cwd: str | os.PathLike | None = None, env: dict[str, str] | None = None,
-              timeout: float = 1800) -> float:
+def run_timed(
+    cmd: Sequence[str],
+    *,
+    cwd: str | os.PathLike | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 1800,
+) -> float:
     """Run ``cmd`` and return its wall time in seconds; `BenchError` if it fails."""
     t0 = time.perf_counter()
-    proc = subprocess.run(list(cmd), cwd=cwd, env=env if env is not None else quiet_env(),
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    proc = subprocess.run(
+        list(cmd),
+        cwd=cwd,
+        env=env if env is not None else quiet_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        timeout=timeout,
+    )
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace").strip().splitlines()[-5:]

@@ -34,8 +34,9 @@ from __future__ import annotations
 import math
 import statistics
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 __all__ = ["Budget", "Check", "Result", "measure", "timed", "median", "ratio_of", "within"]
 
@@ -145,13 +146,21 @@ class Result:
             return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
 
         return {
-            "name": self.name, "kind": self.kind, "direction": self.direction, "limit": self.limit,
-            "floor_label": self.floor_label, "measured_label": self.measured_label,
-            "floor_median": num(self.floor_median), "measured_median": num(self.measured_median),
-            "ratio": num(self.ratio), "met": self.met,
-            "floor_samples": list(self.floor_samples), "measured_samples": list(self.measured_samples),
+            "name": self.name,
+            "kind": self.kind,
+            "direction": self.direction,
+            "limit": self.limit,
+            "floor_label": self.floor_label,
+            "measured_label": self.measured_label,
+            "floor_median": num(self.floor_median),
+            "measured_median": num(self.measured_median),
+            "ratio": num(self.ratio),
+            "met": self.met,
+            "floor_samples": list(self.floor_samples),
+            "measured_samples": list(self.measured_samples),
             "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in self.checks],
-            "note": self.note, "error": self.error,
+            "note": self.note,
+            "error": self.error,
         }
 
 
@@ -222,15 +231,24 @@ def measure(budget: Budget, *, reps: int | None = None, log: Callable[[str], Non
     n = budget.reps if reps is None else reps
     floor_s: list[float] = []
     measured_s: list[float] = []
-    result = Result(budget.name, budget.kind, budget.direction, budget.limit, floor_s, measured_s,
-                    floor_label=budget.floor_label, measured_label=budget.measured_label, note=budget.note)
+    result = Result(
+        budget.name,
+        budget.kind,
+        budget.direction,
+        budget.limit,
+        floor_s,
+        measured_s,
+        floor_label=budget.floor_label,
+        measured_label=budget.measured_label,
+        note=budget.note,
+    )
     try:
         for _ in range(budget.warmup):
             budget.floor()
             budget.measured()
         for i in range(n):
             order = ((floor_s, budget.floor), (measured_s, budget.measured))
-            for samples, fn in (order if i % 2 == 0 else order[::-1]):
+            for samples, fn in order if i % 2 == 0 else order[::-1]:
                 samples.append(float(fn()))
             if log is not None:
                 log(f"  {budget.name}: rep {i + 1}/{n}: floor {floor_s[-1]:.4g}, measured {measured_s[-1]:.4g}")

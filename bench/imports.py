@@ -38,8 +38,13 @@ def loaded_after(statement: str, modules=HEAVY) -> list[str]:
 def _heavy_check(statement: str):
     def checks(floor, measured):
         found = loaded_after(statement)
-        return [Check(f"after `{statement}`, none of {', '.join(HEAVY)} is loaded", not found,
-                      f"loaded: {', '.join(found)}" if found else "none loaded")]
+        return [
+            Check(
+                f"after `{statement}`, none of {', '.join(HEAVY)} is loaded",
+                not found,
+                f"loaded: {', '.join(found)}" if found else "none loaded",
+            )
+        ]
 
     return checks
 
@@ -50,13 +55,27 @@ def budgets(opts: Options) -> list[Budget]:
 
     floor = python("import pandas")
     return [
-        Budget("import cprstats", measured=python("import cprstats"), floor=floor, limit=1.5,
-               reps=opts.reps_for(7), warmup=1, checks=_heavy_check("import cprstats"),
-               floor_label="python -c 'import pandas'", measured_label="python -c 'import cprstats'"),
-        Budget("first use: from cprstats import proportions, compare",
-               measured=python("from cprstats import proportions, compare"), floor=floor, limit=None,
-               reps=opts.reps_for(5), warmup=1, checks=_heavy_check("from cprstats import proportions, compare"),
-               floor_label="python -c 'import pandas'",
-               measured_label="python -c 'from cprstats import proportions, compare'",
-               note="reported: the cost of reaching the statistics functions (imports pandas, the codebook's yaml)"),
+        Budget(
+            "import cprstats",
+            measured=python("import cprstats"),
+            floor=floor,
+            limit=1.5,
+            reps=opts.reps_for(7),
+            warmup=1,
+            checks=_heavy_check("import cprstats"),
+            floor_label="python -c 'import pandas'",
+            measured_label="python -c 'import cprstats'",
+        ),
+        Budget(
+            "first use: from cprstats import proportions, compare",
+            measured=python("from cprstats import proportions, compare"),
+            floor=floor,
+            limit=None,
+            reps=opts.reps_for(5),
+            warmup=1,
+            checks=_heavy_check("from cprstats import proportions, compare"),
+            floor_label="python -c 'import pandas'",
+            measured_label="python -c 'from cprstats import proportions, compare'",
+            note="reported: the cost of reaching the statistics functions (imports pandas, the codebook's yaml)",
+        ),
     ]

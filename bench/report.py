@@ -20,8 +20,9 @@ import math
 import os
 import platform
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .harness import Result
 
@@ -57,13 +58,23 @@ def format_table(results: Sequence[Result]) -> str:
     rows = [HEADER]
     for r in results:
         ratio = "-" if math.isnan(r.ratio) else f"{r.ratio:.3f}x"
-        rows.append((r.name, format_value(r.floor_median, r.kind), format_value(r.measured_median, r.kind),
-                     ratio, _limit(r), _met(r)))
+        rows.append(
+            (
+                r.name,
+                format_value(r.floor_median, r.kind),
+                format_value(r.measured_median, r.kind),
+                ratio,
+                _limit(r),
+                _met(r),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     for r in results:
         for c in r.checks:
-            lines.append(f"  [{'ok' if c.ok else 'FAILED'}] {r.name}: {c.name}" + (f" ({c.detail})" if c.detail else ""))
+            lines.append(
+                f"  [{'ok' if c.ok else 'FAILED'}] {r.name}: {c.name}" + (f" ({c.detail})" if c.detail else "")
+            )
         if r.error:
             lines.append(f"  [ERROR] {r.name}: {r.error}")
     return "\n".join(lines)
@@ -80,8 +91,7 @@ def machine_info() -> dict[str, Any]:
         load = list(os.getloadavg())
     except OSError:  # pragma: no cover - Windows
         load = None
-    return {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count(),
-            "loadavg": load}
+    return {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count(), "loadavg": load}
 
 
 def write_json(results: Sequence[Result], path: str | os.PathLike, meta: dict[str, Any] | None = None) -> Path:
@@ -98,8 +108,11 @@ def write_json(results: Sequence[Result], path: str | os.PathLike, meta: dict[st
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc = {"meta": {**machine_info(), **(meta or {})}, "all_met": exit_code(results) == 0,
-           "results": [r.to_dict() for r in results]}
+    doc = {
+        "meta": {**machine_info(), **(meta or {})},
+        "all_met": exit_code(results) == 0,
+        "results": [r.to_dict() for r in results],
+    }
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(json.dumps(doc, indent=2, allow_nan=False) + "\n", encoding="utf-8")
     os.replace(tmp, path)

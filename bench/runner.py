@@ -4,7 +4,7 @@ Runner cost for a notebook (at most 1.35x)
     Floor: the notebook's code cells, parameterised with its default parameters exactly as
     papermill does it, written to a ``.py`` file and run by this Python in a fresh process
     (interpreter start and imports included, as a kernel pays them). Measured: the runner's
-    worker function `cprstats.runjobs.execute_one` executing the same notebook from this
+    worker function `cprstats.runner.jobs.execute_one` executing the same notebook from this
     already-running process (papermill imported once, a fresh kernel per run, immediate
     kernel shutdown). Check: the slowest run within 1.5x the median (no shutdown stalls; each
     run taken relative to the floor run beside it, so a busy moment is not a stall).
@@ -29,8 +29,15 @@ __all__ = ["budgets", "notebook_script", "stall_check", "DEFAULT_NOTEBOOK", "PAR
 
 DEFAULT_NOTEBOOK = "01_children_and_families"
 #: What the runner passes for the default run (wales, all), output into the working folder.
-PARAMETERS = {"DATA": "wales", "REGION": "wales", "PERIOD": "all", "LANG": "en", "THRESHOLD": 5,
-              "SUPPRESS": None, "OUTPUT_DIR": "."}
+PARAMETERS = {
+    "DATA": "wales",
+    "REGION": "wales",
+    "PERIOD": "all",
+    "LANG": "en",
+    "THRESHOLD": 5,
+    "SUPPRESS": None,
+    "OUTPUT_DIR": ".",
+}
 STALL_LIMIT = 1.5
 
 
@@ -91,13 +98,16 @@ def stall_check(floor_s: list[float], measured_s: list[float], limit: float = ST
     paired = [m / f for f, m in zip(floor_s, measured_s)]
     worst = max(paired) / median(paired)
     raw = max(measured_s) / median(measured_s)
-    return Check(f"slowest run <= {limit}x the median (no kernel shutdown stalls)", worst <= limit,
-                 f"slowest {worst:.3f}x the median (paired with the floor; raw {raw:.3f}x) over {len(measured_s)} runs")
+    return Check(
+        f"slowest run <= {limit}x the median (no kernel shutdown stalls)",
+        worst <= limit,
+        f"slowest {worst:.3f}x the median (paired with the floor; raw {raw:.3f}x) over {len(measured_s)} runs",
+    )
 
 
 def _kernel_env() -> None:
     """Give kernels started from this process the runner's environment (this Python's kernelspec, Agg)."""
-    from cprstats.kernels import ensure_kernel
+    from cprstats.runner.kernels import ensure_kernel
 
     os.environ.update({k: v for k, v in quiet_env().items() if k not in os.environ})
     os.environ.update(ensure_kernel())
@@ -130,7 +140,7 @@ def _one_notebook(opts: Options, name: str) -> list[Budget]:
 
     def measured(html: bool):
         def run():
-            from cprstats.runjobs import execute_one
+            from cprstats.runner.jobs import execute_one
 
             ready()
             cwd = fresh()
@@ -138,8 +148,15 @@ def _one_notebook(opts: Options, name: str) -> list[Budget]:
                 res = {}
 
                 def go():
-                    res.update(execute_one(source, cwd / f"{name}.ipynb", PARAMETERS, cwd=cwd,
-                                           html=cwd / f"{name}.html" if html else None))
+                    res.update(
+                        execute_one(
+                            source,
+                            cwd / f"{name}.ipynb",
+                            PARAMETERS,
+                            cwd=cwd,
+                            html=cwd / f"{name}.html" if html else None,
+                        )
+                    )
 
                 seconds = timed(go)()
                 if res.get("status") != "ok":
@@ -155,12 +172,27 @@ def _one_notebook(opts: Options, name: str) -> list[Budget]:
 
     label = f"python {name}.py (its code cells, default parameters)"
     return [
-        Budget(f"runner, one notebook ({name})", measured=measured(False), floor=floor, limit=1.35,
-               reps=opts.reps_for(7), warmup=1, checks=stalls, floor_label=label,
-               measured_label="cprstats.runjobs.execute_one (in-process driver, immediate shutdown)"),
-        Budget(f"runner, one notebook with its HTML report ({name})", measured=measured(True), floor=floor,
-               limit=None, reps=opts.reps_for(3), floor_label=label,
-               measured_label="execute_one(..., html=...)", note="reported: what writing the HTML report adds"),
+        Budget(
+            f"runner, one notebook ({name})",
+            measured=measured(False),
+            floor=floor,
+            limit=1.35,
+            reps=opts.reps_for(7),
+            warmup=1,
+            checks=stalls,
+            floor_label=label,
+            measured_label="cprstats.runner.jobs.execute_one (in-process driver, immediate shutdown)",
+        ),
+        Budget(
+            f"runner, one notebook with its HTML report ({name})",
+            measured=measured(True),
+            floor=floor,
+            limit=None,
+            reps=opts.reps_for(3),
+            floor_label=label,
+            measured_label="execute_one(..., html=...)",
+            note="reported: what writing the HTML report adds",
+        ),
     ]
 
 
@@ -169,18 +201,39 @@ def _matrix(opts: Options) -> Budget:
         def go():
             out = scratch(f"matrix{jobs}")
             try:
-                return run_timed([PYTHON, "-c", "import sys; from cprstats.cli import main; sys.exit(main())",
-                                  "run", "--jobs", str(jobs), "--region", "wales", "--period", "all",
-                                  "--output", str(out / "outputs"), "-q"], cwd=out)
+                return run_timed(
+                    [
+                        PYTHON,
+                        "-c",
+                        "import sys; from cprstats.cli import main; sys.exit(main())",
+                        "run",
+                        "--jobs",
+                        str(jobs),
+                        "--region",
+                        "wales",
+                        "--period",
+                        "all",
+                        "--output",
+                        str(out / "outputs"),
+                        "-q",
+                    ],
+                    cwd=out,
+                )
             finally:
                 shutil.rmtree(out, ignore_errors=True)
 
         return go
 
-    return Budget("default matrix: --jobs 2 speed-up over --jobs 1", measured=run(2), floor=run(1), limit=1.75,
-                  direction="at_least", reps=opts.reps_for(3),
-                  floor_label="cprstats run --jobs 1 (every notebook, wales, all)",
-                  measured_label="cprstats run --jobs 2")
+    return Budget(
+        "default matrix: --jobs 2 speed-up over --jobs 1",
+        measured=run(2),
+        floor=run(1),
+        limit=1.75,
+        direction="at_least",
+        reps=opts.reps_for(3),
+        floor_label="cprstats run --jobs 1 (every notebook, wales, all)",
+        measured_label="cprstats run --jobs 2",
+    )
 
 
 def budgets(opts: Options) -> list[Budget]:

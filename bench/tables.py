@@ -49,7 +49,7 @@ class _Data:
 
             self.frame = cprstats.code_reviews(cprstats.generate(self.n, seed=SEED))
             cb = cprstats.load_codebook()
-            from cprstats._variables import resolve_items
+            from cprstats.stats.variables import resolve_items
 
             items = resolve_items(self.frame, None, cb)
             self.variables = [i.variable for i in items]
@@ -106,19 +106,28 @@ def budgets(opts: Options) -> list[Budget]:
     data = _Data(N_REVIEWS)
     what = f"every variable by board, {N_REVIEWS:,} reviews"
     out = [
-        Budget(f"descriptive table + tests, {what}",
-               measured=lambda: timed(lambda: cprstats_table(data.ready().frame))(),
-               floor=lambda: timed(lambda: floor_table(data.ready().frame, data.ready().columns))(),
-               limit=2.0, reps=opts.reps_for(5), warmup=1,
-               floor_label="groupby([column, board]).size() + chi2_contingency per column",
-               measured_label="cprstats.proportions + cprstats.compare, by='board'",
-               note="synthetic data from cprstats.generate"),
-        Budget(f"descriptive table + tests, extra memory / DataFrame size",
-               measured=lambda: _peak_extra(lambda: cprstats_table(data.ready().frame)),
-               floor=lambda: data.ready().size, limit=0.25, kind="memory",
-               reps=opts.reps_for(3), warmup=0,
-               floor_label="DataFrame.memory_usage(deep=True).sum()",
-               measured_label="tracemalloc peak during proportions + compare"),
+        Budget(
+            f"descriptive table + tests, {what}",
+            measured=lambda: timed(lambda: cprstats_table(data.ready().frame))(),
+            floor=lambda: timed(lambda: floor_table(data.ready().frame, data.ready().columns))(),
+            limit=2.0,
+            reps=opts.reps_for(5),
+            warmup=1,
+            floor_label="groupby([column, board]).size() + chi2_contingency per column",
+            measured_label="cprstats.proportions + cprstats.compare, by='board'",
+            note="synthetic data from cprstats.generate",
+        ),
+        Budget(
+            "descriptive table + tests, extra memory / DataFrame size",
+            measured=lambda: _peak_extra(lambda: cprstats_table(data.ready().frame)),
+            floor=lambda: data.ready().size,
+            limit=0.25,
+            kind="memory",
+            reps=opts.reps_for(3),
+            warmup=0,
+            floor_label="DataFrame.memory_usage(deep=True).sum()",
+            measured_label="tracemalloc peak during proportions + compare",
+        ),
     ]
     if not opts.quick:
         try:
@@ -142,12 +151,17 @@ def _tableone_budget(data, opts: Options) -> Budget:
         frame = data.ready().frame[[*columns(), "board"]]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return timed(lambda: TableOne(frame, columns=columns(), categorical=columns(), groupby="board",
-                                          pval=True))()
+            return timed(
+                lambda: TableOne(frame, columns=columns(), categorical=columns(), groupby="board", pval=True)
+            )()
 
-    return Budget(f"tableone.TableOne, {N_TABLEONE} columns by board (reported)",
-                  measured=measured, floor=lambda: timed(lambda: floor_table(data.ready().frame, columns()))(),
-                  limit=None, reps=opts.reps if opts.reps is not None else 1,
-                  floor_label=f"the same floor on the same {N_TABLEONE} columns",
-                  measured_label="TableOne(..., groupby='board', pval=True)",
-                  note="no budget: shows what the hand-rolled table saves over tableone")
+    return Budget(
+        f"tableone.TableOne, {N_TABLEONE} columns by board (reported)",
+        measured=measured,
+        floor=lambda: timed(lambda: floor_table(data.ready().frame, columns()))(),
+        limit=None,
+        reps=opts.reps if opts.reps is not None else 1,
+        floor_label=f"the same floor on the same {N_TABLEONE} columns",
+        measured_label="TableOne(..., groupby='board', pval=True)",
+        note="no budget: shows what the hand-rolled table saves over tableone",
+    )

@@ -66,11 +66,11 @@ def nbval_command(folder: Path, makefile: str | Path = ROOT / "Makefile") -> lis
     lines = [ln for ln in makefile_pytest_lines(makefile) if any(a.startswith("--nbval") for a in ln)]
     if not lines:
         raise BenchError(f"{makefile} has no pytest line with --nbval in its test target")
-    args = lines[0][lines[0].index("pytest") + 1:] if "pytest" in lines[0] else lines[0][1:]
+    args = lines[0][lines[0].index("pytest") + 1 :] if "pytest" in lines[0] else lines[0][1:]
     out = []
     for a in args:
         if a == "notebooks" or a.startswith("notebooks/"):
-            a = str(folder) + a[len("notebooks"):]
+            a = str(folder) + a[len("notebooks") :]
         out.append(a)
     return [PYTHON, "-m", "pytest", *out]
 
@@ -106,8 +106,13 @@ def _unit_checks(floor_s, measured_s) -> list[Check]:
     if not unit:
         return [Check("the Makefile's test target has a unit-test pytest line", False, "none found")]
     left = unit_line_disables(unit[0], notebook_plugins())
-    return [Check("the Makefile's unit-test pytest line disables the notebook plugins", not left,
-                  f"still loaded: {', '.join(left)}" if left else shlex.join(unit[0]))]
+    return [
+        Check(
+            "the Makefile's unit-test pytest line disables the notebook plugins",
+            not left,
+            f"still loaded: {', '.join(left)}" if left else shlex.join(unit[0]),
+        )
+    ]
 
 
 def _trivial(opts: Options) -> Budget:
@@ -116,14 +121,34 @@ def _trivial(opts: Options) -> Budget:
     (folder / "test_trivial.py").write_text("def test_nothing():\n    pass\n", encoding="utf-8")
 
     def pytest(*extra):
-        cmd = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", str(folder / "pytest.ini"),
-               "--rootdir", str(folder), *extra, str(folder / "test_trivial.py")]
+        cmd = [
+            PYTHON,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-c",
+            str(folder / "pytest.ini"),
+            "--rootdir",
+            str(folder),
+            *extra,
+            str(folder / "test_trivial.py"),
+        ]
         return lambda: run_timed(cmd, cwd=folder)
 
-    return Budget("pytest, one trivial test: nbval loaded vs -p no:nbval", measured=pytest(), floor=pytest("-p", "no:nbval"),
-                  limit=None, reps=opts.reps_for(5), warmup=1, checks=_unit_checks,
-                  floor_label="pytest -p no:nbval test_trivial.py", measured_label="pytest test_trivial.py (nbval loaded)",
-                  note="reported: what loading nbval costs a test run; the check is the budget")
+    return Budget(
+        "pytest, one trivial test: nbval loaded vs -p no:nbval",
+        measured=pytest(),
+        floor=pytest("-p", "no:nbval"),
+        limit=None,
+        reps=opts.reps_for(5),
+        warmup=1,
+        checks=_unit_checks,
+        floor_label="pytest -p no:nbval test_trivial.py",
+        measured_label="pytest test_trivial.py (nbval loaded)",
+        note="reported: what loading nbval costs a test run; the check is the budget",
+    )
 
 
 def _copy_notebooks() -> tuple[Path, list[Path]]:
@@ -158,8 +183,9 @@ def _nbval(opts: Options) -> Budget:
     def nbval():
         folder, _ = ready()
         try:
-            return run_timed([*nbval_command(folder), "--rootdir", str(folder.parent)], cwd=folder.parent,
-                             env=quiet_env())
+            return run_timed(
+                [*nbval_command(folder), "--rootdir", str(folder.parent)], cwd=folder.parent, env=quiet_env()
+            )
         finally:
             clean_outputs(folder)
 
@@ -173,13 +199,24 @@ def _nbval(opts: Options) -> Budget:
     def checks(floor_s, measured_s):
         lab = importlib.util.find_spec("jupyterlab") is not None
         shutil.rmtree(state.get("folder", Path("/nonexistent")).parent, ignore_errors=True)
-        return [Check("no JupyterLab in the test environment (import nbformat stays cheap)", not lab,
-                      "jupyterlab is installed here" if lab else "not installed")]
+        return [
+            Check(
+                "no JupyterLab in the test environment (import nbformat stays cheap)",
+                not lab,
+                "jupyterlab is installed here" if lab else "not installed",
+            )
+        ]
 
-    return Budget("nbval on the notebooks vs papermill", measured=nbval, floor=papermill, limit=1.1,
-                  reps=opts.reps_for(3), checks=checks,
-                  floor_label="papermill.execute_notebook for each notebook, one process",
-                  measured_label="the Makefile's nbval line: pytest --nbval-lax ... notebooks")
+    return Budget(
+        "nbval on the notebooks vs papermill",
+        measured=nbval,
+        floor=papermill,
+        limit=1.1,
+        reps=opts.reps_for(3),
+        checks=checks,
+        floor_label="papermill.execute_notebook for each notebook, one process",
+        measured_label="the Makefile's nbval line: pytest --nbval-lax ... notebooks",
+    )
 
 
 def budgets(opts: Options) -> list[Budget]:

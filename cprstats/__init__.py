@@ -13,52 +13,52 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from ._version import __version__
-from .errors import CodebookError, CodingError, CprstatsError, FormsError, ParameterError
+from cprstats._version import __version__
+from cprstats.errors import CodebookError, CodingError, CprstatsError, FormsError, ParameterError
 
 # public name -> module that defines it (explicit, so the namespace is curated)
 _PUBLIC = {
     # foundation
-    "load_codebook": "cprstats.codebook",
-    "Codebook": "cprstats.codebook",
-    "read_forms": "cprstats.forms",
-    "code_reviews": "cprstats.coding",
-    "write_dataset": "cprstats.datapackage",
-    "table_schema": "cprstats.datapackage",
-    "read_dataset": "cprstats.datapackage",
-    "validate_dataset": "cprstats.schema",
-    "data_dictionary": "cprstats.dictionary",
+    "load_codebook": "cprstats.codebook.model",
+    "Codebook": "cprstats.codebook.model",
+    "read_forms": "cprstats.forms.reader",
+    "code_reviews": "cprstats.forms.coding",
+    "write_dataset": "cprstats.io.datapackage",
+    "table_schema": "cprstats.io.datapackage",
+    "read_dataset": "cprstats.io.datapackage",
+    "validate_dataset": "cprstats.codebook.schema",
+    "data_dictionary": "cprstats.codebook.dictionary",
     # identifier guard
-    "find_identifiers": "cprstats.guard",
-    "check_forms": "cprstats.guard",
+    "find_identifiers": "cprstats.forms.guard",
+    "check_forms": "cprstats.forms.guard",
     # statistics
-    "proportions": "cprstats.describe",
-    "table_one": "cprstats.describe",
-    "compare": "cprstats.comparisons",
-    "trend": "cprstats.trends",
-    "logistic": "cprstats.regression",
-    "SeparationWarning": "cprstats.regression",
+    "proportions": "cprstats.stats.describe",
+    "table_one": "cprstats.stats.describe",
+    "compare": "cprstats.stats.comparisons",
+    "trend": "cprstats.stats.trends",
+    "logistic": "cprstats.stats.regression",
+    "SeparationWarning": "cprstats.stats.regression",
     # disclosure control and presentation
-    "suppress": "cprstats.disclosure",
-    "disclosure_policy": "cprstats.policy",
-    "DisclosurePolicy": "cprstats.policy",
-    "format_table": "cprstats.formatting",
-    "footnotes": "cprstats.formatting",
-    "t": "cprstats.i18n",
+    "suppress": "cprstats.disclosure.suppression",
+    "disclosure_policy": "cprstats.disclosure.policy",
+    "DisclosurePolicy": "cprstats.disclosure.policy",
+    "format_table": "cprstats.report.tables",
+    "footnotes": "cprstats.report.tables",
+    "t": "cprstats.codebook.i18n",
     # shipped synthetic data and published figures
-    "load_example": "cprstats.examples",
-    "list_examples": "cprstats.examples",
-    "check_published": "cprstats.published",
-    "published_figures": "cprstats.published",
-    "generate": "cprstats.synth",
+    "load_example": "cprstats.datasets.examples",
+    "list_examples": "cprstats.datasets.examples",
+    "check_published": "cprstats.datasets.published",
+    "published_figures": "cprstats.datasets.published",
+    "generate": "cprstats.synth.generator",
     # coding workflow: template, double coding, exports
-    "make_template": "cprstats.template",
-    "agreement": "cprstats.reliability",
-    "agreement_summary": "cprstats.reliability",
-    "disagreements": "cprstats.reliability",
-    "export": "cprstats.exporters",
+    "make_template": "cprstats.forms.template",
+    "agreement": "cprstats.stats.reliability",
+    "agreement_summary": "cprstats.stats.reliability",
+    "disagreements": "cprstats.stats.reliability",
+    "export": "cprstats.io.exporters",
     # reports
-    "Report": "cprstats.report",
+    "Report": "cprstats.report.document",
 }
 
 __all__ = sorted(
@@ -75,12 +75,22 @@ __all__ = sorted(
 
 
 # submodules users reach as cprstats.<name> (also loaded on first use)
-_SUBMODULES = ("examples", "datapackage", "schema", "report", "figures", "i18n", "published", "synth", "runner")
+_SUBMODULES = {
+    "examples": "cprstats.datasets.examples",
+    "datapackage": "cprstats.io.datapackage",
+    "schema": "cprstats.codebook.schema",
+    "report": "cprstats.report",
+    "figures": "cprstats.report.figures",
+    "i18n": "cprstats.codebook.i18n",
+    "published": "cprstats.datasets.published",
+    "synth": "cprstats.synth",
+    "runner": "cprstats.runner",
+}
 
 
 def __getattr__(name: str):
     if name in _SUBMODULES:
-        value = import_module(f"cprstats.{name}")
+        value = import_module(_SUBMODULES[name])
         globals()[name] = value
         return value
     module = _PUBLIC.get(name)
@@ -96,25 +106,25 @@ def __dir__():
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from .codebook import Codebook, load_codebook
-    from .coding import code_reviews
-    from .datapackage import read_dataset, table_schema, write_dataset
-    from .schema import validate_dataset
-    from .dictionary import data_dictionary
-    from .forms import read_forms
-    from .guard import check_forms, find_identifiers
-    from .comparisons import compare
-    from .describe import proportions, table_one
-    from .regression import SeparationWarning, logistic
-    from .trends import trend
-    from .disclosure import suppress
-    from .policy import DisclosurePolicy, disclosure_policy
-    from .formatting import footnotes, format_table
-    from .i18n import t
-    from .examples import list_examples, load_example
-    from .published import check_published, published_figures
-    from .synth import generate
-    from .template import make_template
-    from .reliability import agreement, agreement_summary, disagreements
-    from .exporters import export
-    from .report import Report
+    from cprstats.codebook.dictionary import data_dictionary
+    from cprstats.codebook.i18n import t
+    from cprstats.codebook.model import Codebook, load_codebook
+    from cprstats.codebook.schema import validate_dataset
+    from cprstats.datasets.examples import list_examples, load_example
+    from cprstats.datasets.published import check_published, published_figures
+    from cprstats.disclosure.policy import DisclosurePolicy, disclosure_policy
+    from cprstats.disclosure.suppression import suppress
+    from cprstats.forms.coding import code_reviews
+    from cprstats.forms.guard import check_forms, find_identifiers
+    from cprstats.forms.reader import read_forms
+    from cprstats.forms.template import make_template
+    from cprstats.io.datapackage import read_dataset, table_schema, write_dataset
+    from cprstats.io.exporters import export
+    from cprstats.report.document import Report
+    from cprstats.report.tables import footnotes, format_table
+    from cprstats.stats.comparisons import compare
+    from cprstats.stats.describe import proportions, table_one
+    from cprstats.stats.regression import SeparationWarning, logistic
+    from cprstats.stats.reliability import agreement, agreement_summary, disagreements
+    from cprstats.stats.trends import trend
+    from cprstats.synth.generator import generate

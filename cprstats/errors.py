@@ -50,9 +50,7 @@ class CodingError(CprstatsError):
         head = f"{n} problem{'s' if n != 1 else ''} found{where}"
         lines = []
         for rec in problems.head(20).itertuples(index=False):
-            lines.append(
-                f"  {rec.file} row {rec.row}, field {rec.field!r}, value {rec.value!r}: {rec.problem}"
-            )
+            lines.append(f"  {rec.file} row {rec.row}, field {rec.field!r}, value {rec.value!r}: {rec.problem}")
         if n > 20:
             lines.append(f"  ... and {n - 20} more")
         super().__init__(head + (":\n" + "\n".join(lines) if lines else ""))

@@ -20,7 +20,10 @@ FRESH = ROOT / "outputs" / "wales" / "all" / "figures"
 
 
 def _figures(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.png")) + sorted(folder.glob("*.svg"))}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.glob("*.png")) + sorted(folder.glob("*.svg"))
+    }
 
 
 def test_regenerated_figures_are_byte_identical_to_the_committed_ones():

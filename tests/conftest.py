@@ -47,14 +47,39 @@ SMALL_FORMS = {
     "n_siblings": ["2", "3", "3", "0", "1", ""],
     "has_half_siblings": ["yes", "no", "no", "no", "no", "unknown"],
     "birth_position": ["youngest", "youngest", "middle", "only", "eldest", "unknown"],
-    "child_vulnerabilities": ["emotional_abuse; mental_health; self_harm", "physical_abuse; Neglect",
-                              "neglect; poor home conditions", "none", "exploitation; missing_episodes", ""],
-    "parental_risks": ["mental_health; domestic_abuse; alcohol_misuse", "drug_misuse; domestic_abuse; mental_health",
-                       "drug_misuse; domestic_abuse; mental_health", "", "criminality", "none"],
-    "agencies_involved": ["education; camhs; police", "social_services; health_visiting; police",
-                          "social_services; health_visiting", "midwifery; gp", "police; probation_youth_justice", ""],
+    "child_vulnerabilities": [
+        "emotional_abuse; mental_health; self_harm",
+        "physical_abuse; Neglect",
+        "neglect; poor home conditions",
+        "none",
+        "exploitation; missing_episodes",
+        "",
+    ],
+    "parental_risks": [
+        "mental_health; domestic_abuse; alcohol_misuse",
+        "drug_misuse; domestic_abuse; mental_health",
+        "drug_misuse; domestic_abuse; mental_health",
+        "",
+        "criminality",
+        "none",
+    ],
+    "agencies_involved": [
+        "education; camhs; police",
+        "social_services; health_visiting; police",
+        "social_services; health_visiting",
+        "midwifery; gp",
+        "police; probation_youth_justice",
+        "",
+    ],
     "good_practice": ["education", "none", "none", "", "police", ""],
-    "themes": ["voice_of_child; communication", "escalation; recording", "escalation; recording", "", "advocacy_structural", ""],
+    "themes": [
+        "voice_of_child; communication",
+        "escalation; recording",
+        "escalation; recording",
+        "",
+        "advocacy_structural",
+        "",
+    ],
     "learning_points": ["childs_voice", "professional_curiosity", "professional_curiosity", "", "", ""],
     "covid_factors": ["", "less_visible", "less_visible", "", "", "staff_absence"],
     "study_samples": ["mww_2017_2021", "mww_2017_2021", "mww_2017_2021", "mcmanus_2023", "", ""],
@@ -80,7 +105,9 @@ def small_coded():
     return cprstats.code_reviews(pd.DataFrame(SMALL_FORMS, index=pd.Index(range(2, n + 2), name="row"), dtype=object))
 
 
-EXTRA_THEME = "      - {value: trauma_informed, label: {en: Trauma-informed practice, cy: Ymarfer wedi'i lywio gan drawma}}\n"
+EXTRA_THEME = (
+    "      - {value: trauma_informed, label: {en: Trauma-informed practice, cy: Ymarfer wedi'i lywio gan drawma}}\n"
+)
 
 
 @pytest.fixture(scope="session")
@@ -88,7 +115,7 @@ def extra_option_codebook(tmp_path_factory):
     """A researcher's codebook: the packaged one plus a new theme ``th_trauma_informed`` (a YAML edit only)."""
     from importlib import resources
 
-    text = resources.files("cprstats").joinpath("codebook.yaml").read_text(encoding="utf-8")
+    text = resources.files("cprstats.codebook").joinpath("codebook.yaml").read_text(encoding="utf-8")
     anchor = "      - {value: partial_assessment,"
     start = text.index(anchor)
     end = text.index("\n", start) + 1

@@ -46,8 +46,13 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(_missing() is not None, reaso
 
 def _axe(*files: Path) -> tuple[int, list[dict]]:
     """Run the check on ``files``: (exit status, one result per file)."""
-    proc = subprocess.run(["node", str(TOOL / "check.js"), *map(str, files)], capture_output=True, text=True,
-                          timeout=300, env={**os.environ, "CHROMIUM": CHROMIUM})
+    proc = subprocess.run(
+        ["node", str(TOOL / "check.js"), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "CHROMIUM": CHROMIUM},
+    )
     assert proc.returncode in (0, 1), proc.stderr
     results = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
     assert [Path(r["file"]).resolve() for r in results] == [Path(f).resolve() for f in files]
@@ -55,8 +60,11 @@ def _axe(*files: Path) -> tuple[int, list[dict]]:
 
 
 def _serious(result: dict) -> list[str]:
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def _report(tmp: Path, lang: str) -> Path:
@@ -64,29 +72,38 @@ def _report(tmp: Path, lang: str) -> Path:
     import nbformat
     from nbformat import v4
 
-    from cprstats.html import notebook_to_html
+    from cprstats.report.page import notebook_to_html
 
     rep = cprstats.Report(data="wales", region="wales", lang=lang, notebook="a11y")
     blocks = [
-        rep.intro(), rep.heading("children"),
+        rep.intro(),
+        rep.heading("children"),
         rep.table(cprstats.proportions(rep.data, ["outcome", "sex"], by="board"), name="outcome_by_board"),
         rep.heading("reviews", 3),
         rep.figure(cprstats.proportions(rep.data, "outcome", by="period"), name="outcome", kind="grouped_bar"),
     ]
-    cells = [v4.new_markdown_cell("Prose in English.", metadata={"tags": ["lang-en"]}),
-             v4.new_markdown_cell("Rhyddiaith yn Gymraeg.", metadata={"tags": ["lang-cy"]})]
-    cells += [v4.new_code_cell("rep", outputs=[v4.new_output("display_data", data={
-        "text/html": b._repr_html_(), "text/plain": repr(b)})]) for b in blocks]
+    cells = [
+        v4.new_markdown_cell("Prose in English.", metadata={"tags": ["lang-en"]}),
+        v4.new_markdown_cell("Rhyddiaith yn Gymraeg.", metadata={"tags": ["lang-cy"]}),
+    ]
+    cells += [
+        v4.new_code_cell(
+            "rep", outputs=[v4.new_output("display_data", data={"text/html": b._repr_html_(), "text/plain": repr(b)})]
+        )
+        for b in blocks
+    ]
     nbformat.write(v4.new_notebook(cells=cells), tmp / f"report_{lang}.ipynb")
     return notebook_to_html(tmp / f"report_{lang}.ipynb", tmp / f"report_{lang}.html", lang=lang)
 
 
 def test_reports_and_index_have_no_serious_violation(tmp_path):
-    from cprstats.html import index_html
+    from cprstats.report.page import index_html
 
     pages = [_report(tmp_path, "en"), _report(tmp_path, "cy")]
-    runs = [{"region": "wales", "period": "all", "notebook": "report", "status": "ok", "html": "report_cy.html"},
-            {"region": "MWW", "period": "pre_covid", "notebook": "report", "status": "failed", "html": None}]
+    runs = [
+        {"region": "wales", "period": "all", "notebook": "report", "status": "ok", "html": "report_cy.html"},
+        {"region": "MWW", "period": "pre_covid", "notebook": "report", "status": "failed", "html": None},
+    ]
     pages.append(index_html(tmp_path / "index", runs, lang="cy"))
     status, results = _axe(*pages)
     for result in results:
@@ -101,12 +118,13 @@ def test_reports_and_index_have_no_serious_violation(tmp_path):
 
 def test_the_check_fails_on_a_serious_violation(tmp_path):
     # negative control: axe rates an image without alt text "critical" (rule image-alt)
-    from cprstats.html import page
+    from cprstats.report.page import page
 
     bad = tmp_path / "bad.html"
-    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4//8/AAX+Av6n1qTyAAAAAElFTkSuQmCC")
-    bad.write_text(page(f'<h1>Prawf</h1><img src="data:image/png;base64,{png}">', title="Prawf", lang="cy"),
-                   encoding="utf-8")
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4//8/AAX+Av6n1qTyAAAAAElFTkSuQmCC"
+    bad.write_text(
+        page(f'<h1>Prawf</h1><img src="data:image/png;base64,{png}">', title="Prawf", lang="cy"), encoding="utf-8"
+    )
     status, (result,) = _axe(bad)
     assert status == 1
     assert any(v["id"] == "image-alt" and v["impact"] == "critical" for v in result["violations"])
@@ -117,7 +135,7 @@ def test_a_full_welsh_region_report_from_the_runner(tmp_path):
     notebooks = [n for n in ("05_regions",) if (ROOT / "notebooks" / f"{n}.ipynb").is_file()]
     if not notebooks:
         pytest.skip("the notebooks are not there yet")
-    from cprstats.runner import run
+    from cprstats.runner.execution import run
 
     res = run(notebooks, ["MWW"], ["all"], lang="cy", output=tmp_path / "out", jobs=1, progress=False)
     assert (res.jobs["status"] == "ok").all(), res.jobs

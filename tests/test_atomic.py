@@ -1,4 +1,4 @@
-"""Tests for cprstats.atomic: atomic writes, deterministic text and JSON, output folders.
+"""Tests for cprstats.io.atomic: atomic writes, deterministic text and JSON, output folders.
 
 Reference values: the JSON layout is Python's ``json.dumps(sort_keys=True, indent=2,
 ensure_ascii=False)`` written out by hand; "Ŵ" is U+0174, written as itself (not ``\\u0174``)
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cprstats import atomic
+import cprstats.io.atomic as atomic
 from cprstats.errors import CprstatsError, ParameterError
 
 
@@ -65,7 +65,6 @@ def test_atomic_path_keeps_mode_of_replaced_file(tmp_path):
     assert target.stat().st_mode & 0o777 == 0o600
 
 
-
 # ------------------------------------------------------------------ text / JSON
 def test_write_json_is_deterministic_and_typed(tmp_path):
     obj = {"b": np.int64(2), "a": [np.float64(0.5), None], "c": "Ŵ", "d": pd.Period("2020-03", "M")}
@@ -91,7 +90,6 @@ def test_write_text_uses_lf_and_write_bytes(tmp_path):
         atomic.write_text(b"x", tmp_path / "x")
 
 
-
 # ------------------------------------------------------------------ folders
 def test_ensure_new_folder(tmp_path):
     out = atomic.ensure_new_folder(tmp_path / "runs" / "MWW")
@@ -114,4 +112,3 @@ def test_permission_error_on_replace_is_explained(tmp_path, monkeypatch):
     with pytest.raises(CprstatsError, match="open in Excel"):
         atomic.write_text("x", tmp_path / "t.txt")
     assert list(tmp_path.iterdir()) == []
-

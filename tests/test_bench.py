@@ -39,11 +39,14 @@ def test_median_odd_and_even():
     assert math.isnan(median([]))
 
 
-@pytest.mark.parametrize("floor, measured, direction, expected", [
-    (2.0, 3.0, "at_most", 1.5),     # 3 / 2
-    (10.0, 5.0, "at_least", 2.0),   # speed-up: 10 / 5
-    (4.0, 1.0, "at_most", 0.25),    # 1 / 4
-])
+@pytest.mark.parametrize(
+    "floor, measured, direction, expected",
+    [
+        (2.0, 3.0, "at_most", 1.5),  # 3 / 2
+        (10.0, 5.0, "at_least", 2.0),  # speed-up: 10 / 5
+        (4.0, 1.0, "at_most", 0.25),  # 1 / 4
+    ],
+)
 def test_ratio_direction(floor, measured, direction, expected):
     assert ratio_of(floor, measured, direction) == pytest.approx(expected)
 
@@ -89,8 +92,16 @@ def test_measure_missed_budget():
 
 def test_measure_speedup_budget():
     # jobs 1 takes 10, 11, 12 s (median 11); jobs 2 takes 6, 5, 7 (median 6): 11 / 6 = 1.833 >= 1.75
-    r = measure(Budget("jobs", measured=fake([6.0, 5.0, 7.0]), floor=fake([10.0, 11.0, 12.0]), limit=1.75,
-                       direction="at_least", reps=3))
+    r = measure(
+        Budget(
+            "jobs",
+            measured=fake([6.0, 5.0, 7.0]),
+            floor=fake([10.0, 11.0, 12.0]),
+            limit=1.75,
+            direction="at_least",
+            reps=3,
+        )
+    )
     assert r.ratio == pytest.approx(11 / 6) and r.met is True
 
 
@@ -107,8 +118,9 @@ def test_failing_check_misses_a_met_ratio():
         worst = max(measured_s) / median(measured_s)  # 3.0 / 1.0
         return [Check("slowest within 1.5x the median", worst <= 1.5, f"{worst:.1f}x")]
 
-    r = measure(Budget("stall", measured=fake([1.0, 1.0, 3.0]), floor=fake([1.0, 1.0, 1.0]), limit=1.35, reps=3,
-                       checks=checks))
+    r = measure(
+        Budget("stall", measured=fake([1.0, 1.0, 3.0]), floor=fake([1.0, 1.0, 1.0]), limit=1.35, reps=3, checks=checks)
+    )
     assert r.ratio == 1.0 and r.checks[0].ok is False and r.met is False
 
 
@@ -127,12 +139,15 @@ def test_error_counts_as_missed():
     assert report.exit_code([r]) == 1
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"kind": "speed"}, "kind='speed' is not allowed; use one of time, memory"),
-    ({"direction": "below"}, "direction='below' is not allowed; use one of at_most, at_least"),
-    ({"reps": 0}, "reps=0 is not allowed"),
-    ({"limit": -1.0}, "limit=-1.0 is not allowed"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"kind": "speed"}, "kind='speed' is not allowed; use one of time, memory"),
+        ({"direction": "below"}, "direction='below' is not allowed; use one of at_most, at_least"),
+        ({"reps": 0}, "reps=0 is not allowed"),
+        ({"limit": -1.0}, "limit=-1.0 is not allowed"),
+    ],
+)
 def test_budget_rejects_bad_options(kwargs, message):
     args = {"name": "x", "measured": fake([]), "floor": fake([]), "limit": 1.0, **kwargs}
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
@@ -169,8 +184,10 @@ def test_table_lists_every_budget_with_ratio_limit_and_verdict():
 
 
 def test_json_round_trip(tmp_path):
-    rows = [Result("a", "time", "at_most", 2.0, [1.0, 3.0], [2.0, 4.0], checks=[Check("c", True, "fine")]),
-            Result("b", "time", "at_most", None, [], [], error="BenchError: boom")]
+    rows = [
+        Result("a", "time", "at_most", 2.0, [1.0, 3.0], [2.0, 4.0], checks=[Check("c", True, "fine")]),
+        Result("b", "time", "at_most", None, [], [], error="BenchError: boom"),
+    ]
     path = report.write_json(rows, tmp_path / "results" / "latest.json", {"quick": True})
     doc = json.loads(path.read_text())
     assert doc["all_met"] is False  # "b" failed with an error
@@ -189,8 +206,10 @@ def test_main_exits_1_on_a_missed_budget(tmp_path, monkeypatch, capsys):
     mod = types.ModuleType("bench_fake_family")
 
     def budgets(opts):
-        return [Budget("fast enough", measured=fake([1.0] * 9), floor=fake([1.0] * 9), limit=1.1, reps=opts.reps_for(5)),
-                Budget("too slow", measured=fake([3.0] * 9), floor=fake([1.0] * 9), limit=2.0, reps=opts.reps_for(5))]
+        return [
+            Budget("fast enough", measured=fake([1.0] * 9), floor=fake([1.0] * 9), limit=1.1, reps=opts.reps_for(5)),
+            Budget("too slow", measured=fake([3.0] * 9), floor=fake([1.0] * 9), limit=2.0, reps=opts.reps_for(5)),
+        ]
 
     mod.budgets = budgets
     monkeypatch.setitem(sys.modules, "bench_fake_family", mod)
@@ -222,10 +241,20 @@ def test_makefile_unit_line_disables_nbval():
 
 def test_nbval_command_points_at_the_copy(tmp_path):
     mk = tmp_path / "Makefile"
-    mk.write_text("test: $(STAMP)\n\t$(BIN)/python -m pytest -p no:nbval -q\n"
-                  "\t$(BIN)/python -m pytest --nbval-lax --sanitize-with notebooks/sanitize.cfg notebooks -q\n")
+    mk.write_text(
+        "test: $(STAMP)\n\t$(BIN)/python -m pytest -p no:nbval -q\n"
+        "\t$(BIN)/python -m pytest --nbval-lax --sanitize-with notebooks/sanitize.cfg notebooks -q\n"
+    )
     cmd = testing.nbval_command(Path("/x/notebooks"), mk)
-    assert cmd[1:] == ["-m", "pytest", "--nbval-lax", "--sanitize-with", "/x/notebooks/sanitize.cfg", "/x/notebooks", "-q"]
+    assert cmd[1:] == [
+        "-m",
+        "pytest",
+        "--nbval-lax",
+        "--sanitize-with",
+        "/x/notebooks/sanitize.cfg",
+        "/x/notebooks",
+        "-q",
+    ]
 
 
 @pytest.mark.parametrize("module", [harness, report])

@@ -8,14 +8,14 @@ Where the reference values come from:
 * The Welsh letters are ŵ U+0175, ŷ U+0177 and â U+00E2 (and capitals Ŵ U+0174, Ŷ U+0176,
   Â U+00C2): the Unicode Standard's Latin Extended-A and Latin-1 Supplement code charts.
   Welsh labels used ("Grŵp ethnig arall", "Peidio â mynychu'r ysgol", "Canlyniad i'r plentyn",
-  "Marwolaeth") are the codebook's own (``cprstats/codebook.yaml``; "Marwolaeth" is verified in
+  "Marwolaeth") are the codebook's own (``cprstats/codebook/codebook.yaml``; "Marwolaeth" is verified in
   the shared domain reference, section 5).
 * The UTF-8 byte-order mark EF BB BF: the Unicode Standard, section 23.8 ("Byte Order Mark").
 * matplotlib 3.11 names the glyphs of ``svg.fonttype: path`` SVGs ``<PostScript name>-<glyph
   index in hex>`` (``matplotlib.textpath.TextToPath._get_char_id``); the index of each letter is
   read from the font itself (FreeType's ``get_char_index``); glyph 0 is ``.notdef``, the box
   drawn for a letter the font lacks.
-* "English labels" are computed from the codebook and ``cprstats/strings.yaml``: every
+* "English labels" are computed from the codebook and ``cprstats/codebook/strings.yaml``: every
   English text whose Welsh differs; none may appear in the Welsh report.
 """
 
@@ -32,7 +32,7 @@ import pandas as pd
 import pytest
 
 import cprstats
-from cprstats import i18n
+import cprstats.codebook.i18n as i18n
 from cprstats.errors import CodebookError, CprstatsError
 
 WELSH_LETTERS = "ŵŷâŴŶÂ"
@@ -79,7 +79,7 @@ def test_english_and_welsh_take_the_same_placeholders_and_numbers(codebook):
 
 
 def test_a_label_missing_a_language_fails_to_load(tmp_path):
-    text = resources.files("cprstats").joinpath("codebook.yaml").read_text(encoding="utf-8")
+    text = resources.files("cprstats.codebook").joinpath("codebook.yaml").read_text(encoding="utf-8")
     broken = text.replace("cy: Grŵp ethnig arall}", "cy: ''}", 1)
     assert broken != text
     path = tmp_path / "codebook.yaml"
@@ -94,7 +94,7 @@ def test_strings_yaml_has_no_duplicate_keys():
     # YAML keeps the last of two equal keys silently; a second English/Welsh pair would hide the first
     import yaml
 
-    node = yaml.compose(resources.files("cprstats").joinpath("strings.yaml").read_text(encoding="utf-8"))
+    node = yaml.compose(resources.files("cprstats.codebook").joinpath("strings.yaml").read_text(encoding="utf-8"))
     (strings,) = [v for k, v in node.value if k.value == "strings"]
     keys = [k.value for k, _ in strings.value]
     assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
@@ -119,8 +119,8 @@ def test_every_string_the_package_looks_up_exists():
 
 
 def test_the_report_layer_has_no_second_catalogue():
-    # cprstats/assets/report_strings.yaml was merged into strings.yaml: one file to translate
-    assert not resources.files("cprstats").joinpath("assets", "report_strings.yaml").is_file()
+    # cprstats/report/assets/report_strings.yaml was merged into strings.yaml: one file to translate
+    assert not resources.files("cprstats.report").joinpath("assets", "report_strings.yaml").is_file()
     assert {"figure.alt.intro", "index.caption", "template.never", "dictionary.type.ordered"} <= set(i18n.strings())
 
 
@@ -203,8 +203,8 @@ def welsh_report(tmp_path_factory, codebook):
     import nbformat
     from nbformat import v4
 
-    from cprstats import figures
-    from cprstats.html import notebook_to_html
+    import cprstats.report.figures as figures
+    from cprstats.report.page import notebook_to_html
 
     out = tmp_path_factory.mktemp("welsh_report")
     rep = cprstats.Report(data="wales", region="MWW", lang="cy", notebook="adroddiad", codebook=codebook)
@@ -223,13 +223,15 @@ def welsh_report(tmp_path_factory, codebook):
         def drawing(*args, **kwargs):
             drawn[kind] = draw(*args, **kwargs)
             return drawn[kind]
+
         return drawing
 
     with pytest.MonkeyPatch.context() as mp:
         for kind in ("bar", "grouped_bar", "heatmap"):
             mp.setattr(figures, kind, spy(kind))
         blocks = [
-            rep.intro(), rep.heading("children"),
+            rep.intro(),
+            rep.heading("children"),
             rep.table(stats["outcome"], name="outcome"),
             rep.table(stats["children"], name="children"),
             rep.figure(stats["vulnerabilities"], name="vulnerabilities"),
@@ -237,16 +239,21 @@ def welsh_report(tmp_path_factory, codebook):
             rep.figure(stats["themes"], name="themes", kind="heatmap"),
         ]
     cells = [v4.new_code_cell("LANG = 'cy'", metadata={"tags": ["parameters"]})]
-    cells += [v4.new_code_cell("rep", outputs=[v4.new_output("display_data", data={
-        "text/html": b._repr_html_(), "text/plain": repr(b)})]) for b in blocks]
+    cells += [
+        v4.new_code_cell(
+            "rep", outputs=[v4.new_output("display_data", data={"text/html": b._repr_html_(), "text/plain": repr(b)})]
+        )
+        for b in blocks
+    ]
     nb_path = out / "adroddiad.ipynb"
     nbformat.write(v4.new_notebook(cells=cells), nb_path)
     html = notebook_to_html(nb_path, out / "adroddiad.html", lang="cy")
     page = _Page()
     page.feed(html.read_text(encoding="utf-8"))
     # the files a table writes (CSV, XLSX), from a report with an output folder
-    files = cprstats.Report(data="wales", region="MWW", lang="cy", notebook="adroddiad", codebook=codebook,
-                            output_dir=out / "files")
+    files = cprstats.Report(
+        data="wales", region="MWW", lang="cy", notebook="adroddiad", codebook=codebook, output_dir=out / "files"
+    )
     files.table(stats["outcome"], name="outcome")
     return {"page": page, "html": html, "figures": drawn, "dir": out / "files"}
 
@@ -320,7 +327,7 @@ def test_the_welsh_report_files_are_welsh(welsh_report, english):
 @pytest.fixture(scope="module")
 def welsh_codebook(tmp_path_factory):
     """The packaged codebook with ethnicity "other" labelled in Welsh with ŵ ŷ â and their capitals."""
-    text = resources.files("cprstats").joinpath("codebook.yaml").read_text(encoding="utf-8")
+    text = resources.files("cprstats.codebook").joinpath("codebook.yaml").read_text(encoding="utf-8")
     changed = text.replace("cy: Grŵp ethnig arall}", f"cy: {WELSH_LABEL}}}", 1)
     assert changed != text
     path = tmp_path_factory.mktemp("cb") / "codebook.yaml"
@@ -336,7 +343,7 @@ def coded(small_coded):
 
 @pytest.fixture(scope="module")
 def welsh_table(coded, welsh_codebook):
-    from cprstats.formatting import format_table
+    from cprstats.report.tables import format_table
 
     shown = format_table(cprstats.proportions(coded, "ethnicity"), welsh_codebook, lang="cy")
     assert WELSH_LABEL in shown.astype(str).to_numpy().ravel().tolist()
@@ -344,7 +351,7 @@ def welsh_table(coded, welsh_codebook):
 
 
 def test_csv_with_bom(welsh_table, tmp_path):
-    from cprstats.safeio import write_csv
+    from cprstats.io import write_csv
 
     path = write_csv(welsh_table, tmp_path / "tabl.csv")
     raw = path.read_bytes()
@@ -358,7 +365,7 @@ def test_csv_with_bom(welsh_table, tmp_path):
 def test_xlsx(welsh_table, tmp_path, welsh_codebook):
     from openpyxl import load_workbook
 
-    from cprstats.safeio import write_xlsx
+    from cprstats.io import write_xlsx
 
     path = write_xlsx({"tabl": welsh_table}, tmp_path / "tabl.xlsx")
     wb = load_workbook(path, read_only=True)
@@ -401,15 +408,15 @@ def test_parquet_metadata(coded, welsh_codebook, tmp_path):
 
 
 def test_json(coded, welsh_codebook, tmp_path):
-    from cprstats.datapackage import write_dataset
-    from cprstats.safeio import write_json
+    from cprstats.io import write_json
+    from cprstats.io.datapackage import write_dataset
 
     path = write_json({"label": WELSH_LABEL}, tmp_path / "x.json")
     assert WELSH_LABEL.encode("utf-8") in path.read_bytes()  # readable as written, not \\u0175 escapes
     assert json.loads(path.read_text(encoding="utf-8"))["label"] == WELSH_LABEL
     write_dataset(coded, tmp_path / "pkg" / "data.csv", codebook=welsh_codebook, lang="cy")
     raw = (tmp_path / "pkg" / "datapackage.json").read_bytes()
-    assert WELSH_LABEL.encode("utf-8") in raw and "Grŵp ethnig".encode("utf-8") in raw
+    assert WELSH_LABEL.encode("utf-8") in raw and "Grŵp ethnig".encode() in raw
     json.loads(raw.decode("utf-8"))
 
 
@@ -417,13 +424,18 @@ def test_html(welsh_table, tmp_path):
     import nbformat
     from nbformat import v4
 
-    from cprstats.display import html_table
-    from cprstats.html import notebook_to_html
+    from cprstats.report.blocks import html_table
+    from cprstats.report.page import notebook_to_html
 
     block = html_table(welsh_table, caption=f"Grŵp ethnig ({WELSH_LETTERS})")
-    nb = v4.new_notebook(cells=[v4.new_markdown_cell("# Tŷ a gŵr â"),
-                                v4.new_code_cell("t", outputs=[v4.new_output("display_data", data={
-                                    "text/html": block.html, "text/plain": block.text})])])
+    nb = v4.new_notebook(
+        cells=[
+            v4.new_markdown_cell("# Tŷ a gŵr â"),
+            v4.new_code_cell(
+                "t", outputs=[v4.new_output("display_data", data={"text/html": block.html, "text/plain": block.text})]
+            ),
+        ]
+    )
     nbformat.write(nb, tmp_path / "t.ipynb")
     path = notebook_to_html(tmp_path / "t.ipynb", tmp_path / "t.html", lang="cy")
     text = path.read_bytes().decode("utf-8")  # strict UTF-8
@@ -437,7 +449,7 @@ def test_png_and_svg_fonts(coded, welsh_codebook):
     from matplotlib.ft2font import FT2Font
     from matplotlib.text import Text
 
-    from cprstats import figures
+    import cprstats.report.figures as figures
 
     stats = cprstats.proportions(coded, "ethnicity")
     with warnings.catch_warnings():
@@ -463,8 +475,8 @@ def test_png_and_svg_fonts(coded, welsh_codebook):
 
 
 def test_data_dictionary_file(welsh_codebook, tmp_path):
-    from cprstats.dictionary import data_dictionary
-    from cprstats.safeio import write_text
+    from cprstats.codebook.dictionary import data_dictionary
+    from cprstats.io import write_text
 
     path = write_text(data_dictionary(welsh_codebook, lang="cy"), tmp_path / "geiriadur.md")
     text = path.read_bytes().decode("utf-8")

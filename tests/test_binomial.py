@@ -1,4 +1,4 @@
-"""Tests of cprstats.binomial: the interval limits written out without statsmodels or scipy.stats.
+"""Tests of cprstats.stats.intervals: the interval limits written out without statsmodels or scipy.stats.
 
 References: statsmodels' ``proportion_confint`` (the implementation the package used before,
 whose own tests check it against R package binom), compared over a grid of counts, denominators
@@ -15,8 +15,7 @@ import warnings
 import numpy as np
 import pytest
 
-from cprstats.binomial import binomial_limits
-from cprstats.intervals import METHODS
+from cprstats.stats.intervals import METHODS, binomial_limits
 
 # our name -> statsmodels' name for the same interval
 STATSMODELS = {"wilson": "wilson", "clopper-pearson": "beta", "jeffreys": "jeffreys"}
@@ -40,9 +39,11 @@ def test_same_limits_as_statsmodels(method, level):
 
 def test_r_binom_reference():
     # R: binom::binom.confint(4, 20, tol = 1e-8), rows "wilson", "exact", "bayes" (Jeffreys)
-    expected = {"wilson": (0.0806576625797981, 0.4160174322518935),
-                "clopper-pearson": (0.05733399705003284, 0.436614002996668),
-                "jeffreys": (0.07152005247873425, 0.4082257625169254)}
+    expected = {
+        "wilson": (0.0806576625797981, 0.4160174322518935),
+        "clopper-pearson": (0.05733399705003284, 0.436614002996668),
+        "jeffreys": (0.07152005247873425, 0.4082257625169254),
+    }
     for method, (lo, hi) in expected.items():
         low, high = binomial_limits([4], [20], method=method)
         assert (low[0], high[0]) == pytest.approx((lo, hi), abs=1e-8)
@@ -54,7 +55,9 @@ def test_beta_limits_at_the_boundaries_are_left_to_the_caller():
 
 
 def test_wilson_needs_no_scipy_stats():
-    code = ("import sys; from cprstats.binomial import binomial_limits; binomial_limits([1], [3]); "
-            "print('scipy.stats' in sys.modules or 'statsmodels' in sys.modules)")
+    code = (
+        "import sys; from cprstats.stats.intervals import binomial_limits; binomial_limits([1], [3]); "
+        "print('scipy.stats' in sys.modules or 'statsmodels' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -74,8 +74,9 @@ def test_validate_as_a_real_process_exits_1_without_traceback():
     exe = Path(sys.executable).with_name("cprstats")
     if not exe.exists():
         pytest.skip("the cprstats console script is not installed in this environment")
-    proc = subprocess.run([str(exe), "validate", str(BAD / "many_problems.csv")],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [str(exe), "validate", str(BAD / "many_problems.csv")], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "7 problems found" in proc.stdout
@@ -114,8 +115,10 @@ def test_validate_report_not_written_when_valid(tmp_path, capsys):
 
 def test_keep_column(tmp_path, capsys):
     p = tmp_path / "forms.csv"
-    p.write_text("review_id,child_no,local_authority,review_type,incident_date,coder\n"
-                 "K 1 2019,1,cardiff,mapf,2019-05,A\n", encoding="utf-8")
+    p.write_text(
+        "review_id,child_no,local_authority,review_type,incident_date,coder\nK 1 2019,1,cardiff,mapf,2019-05,A\n",
+        encoding="utf-8",
+    )
     assert _run(["validate", p], capsys)[0] == 1
     assert _run(["validate", p, "--keep-column", "coder"], capsys)[0] == 0
 
@@ -152,7 +155,7 @@ def test_code_writes_dataset_and_datapackage(tmp_path, capsys):
     pkg = json.loads((out.parent / "datapackage.json").read_text(encoding="utf-8"))
     assert pkg["x-cprstats"]["synthetic"] is True
     assert pkg["resources"][0]["schema"]["fields"][0]["title"] == "Dynodwr yr adolygiad"
-    from cprstats.datapackage import read_dataset
+    from cprstats.io.datapackage import read_dataset
 
     back = read_dataset(out)
     assert back["review_id"].tolist() == ["CYSUR 1 2018", "NWSB 3 2019", "WG S71 2019"]

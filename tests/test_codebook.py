@@ -1,4 +1,4 @@
-"""Tests for cprstats.codebook: the packaged codebook, look-ups, and malformed codebooks.
+"""Tests for cprstats.codebook.model: the packaged codebook, look-ups, and malformed codebooks.
 
 Reference values: the boards of the 22 authorities and Bridgend's move from Western Bay to Cwm
 Taf Morgannwg on 1 April 2019 are from the shared domain reference (section 3, table of boards;
@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 import cprstats
-from cprstats.codebook import LANGUAGES, TYPES, Codebook, check_lang, load_codebook
+from cprstats.codebook.model import LANGUAGES, TYPES, Codebook, check_lang, load_codebook
 from cprstats.errors import CodebookError, ParameterError
 
 # the six regional boards and their authorities (domain reference, section 3)
@@ -47,7 +47,7 @@ def test_coded_columns_order_and_options(codebook):
     cv = codebook.option_columns("child_vulnerabilities")
     assert cv[:3] == ("cv_emotional_abuse", "cv_neglect", "cv_poor_home_conditions")
     start = cols.index(cv[0])
-    assert cols[start:start + len(cv)] == cv
+    assert cols[start : start + len(cv)] == cv
     assert "child_vulnerabilities" not in cols
     for fld in codebook.multi_fields:
         assert fld.kind == "multi"
@@ -162,21 +162,50 @@ def _tiny() -> dict:
         "title": {"en": "Tiny", "cy": "Bach"},
         "groups": [{"name": "g", "title": {"en": "Group", "cy": "Grŵp"}}],
         "fields": [
-            {"name": "review_id", "type": "string", "group": "g", "role": "identifier",
-             "title": {"en": "Review", "cy": "Adolygiad"}, "description": {"en": "Id", "cy": "Dynodwr"},
-             "constraints": {"required": True}},
-            {"name": "n_siblings", "type": "integer", "group": "g",
-             "title": {"en": "Siblings", "cy": "Brodyr"}, "description": {"en": "Number", "cy": "Nifer"}},
-            {"name": "has_siblings", "type": "boolean", "group": "g",
-             "title": {"en": "Has", "cy": "Oes"}, "description": {"en": "Any", "cy": "Unrhyw"},
-             "derived": {"method": "compare", "from": ["n_siblings"], "op": ">=", "value": 1}},
-            {"name": "sex", "type": "string", "group": "g",
-             "title": {"en": "Sex", "cy": "Rhyw"}, "description": {"en": "Sex", "cy": "Rhyw"},
-             "categories": [{"value": "female", "label": {"en": "Female", "cy": "Benyw"}},
-                            {"value": "male", "label": {"en": "Male", "cy": "Gwryw"}}]},
-            {"name": "themes", "type": "list", "group": "g", "prefix": "th",
-             "title": {"en": "Themes", "cy": "Themâu"}, "description": {"en": "Themes", "cy": "Themâu"},
-             "categories": [{"value": "recording", "label": {"en": "Recording", "cy": "Cofnodi"}}]},
+            {
+                "name": "review_id",
+                "type": "string",
+                "group": "g",
+                "role": "identifier",
+                "title": {"en": "Review", "cy": "Adolygiad"},
+                "description": {"en": "Id", "cy": "Dynodwr"},
+                "constraints": {"required": True},
+            },
+            {
+                "name": "n_siblings",
+                "type": "integer",
+                "group": "g",
+                "title": {"en": "Siblings", "cy": "Brodyr"},
+                "description": {"en": "Number", "cy": "Nifer"},
+            },
+            {
+                "name": "has_siblings",
+                "type": "boolean",
+                "group": "g",
+                "title": {"en": "Has", "cy": "Oes"},
+                "description": {"en": "Any", "cy": "Unrhyw"},
+                "derived": {"method": "compare", "from": ["n_siblings"], "op": ">=", "value": 1},
+            },
+            {
+                "name": "sex",
+                "type": "string",
+                "group": "g",
+                "title": {"en": "Sex", "cy": "Rhyw"},
+                "description": {"en": "Sex", "cy": "Rhyw"},
+                "categories": [
+                    {"value": "female", "label": {"en": "Female", "cy": "Benyw"}},
+                    {"value": "male", "label": {"en": "Male", "cy": "Gwryw"}},
+                ],
+            },
+            {
+                "name": "themes",
+                "type": "list",
+                "group": "g",
+                "prefix": "th",
+                "title": {"en": "Themes", "cy": "Themâu"},
+                "description": {"en": "Themes", "cy": "Themâu"},
+                "categories": [{"value": "recording", "label": {"en": "Recording", "cy": "Cofnodi"}}],
+            },
         ],
     }
 
@@ -190,6 +219,7 @@ def _mutate(fn):
         raw = copy.deepcopy(_tiny())
         fn(raw)
         return yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
+
     return build
 
 
@@ -314,11 +344,17 @@ def test_codebook_not_utf8(tmp_path):
 
 def test_band_without_min(tmp_path):
     raw = _tiny()
-    raw["fields"].append({
-        "name": "band", "type": "string", "group": "g", "title": {"en": "B", "cy": "B"},
-        "description": {"en": "B", "cy": "B"}, "derived": {"method": "bands", "from": ["n_siblings"]},
-        "categories": [{"value": "low", "label": {"en": "Low", "cy": "Isel"}, "max": 2}],
-    })
+    raw["fields"].append(
+        {
+            "name": "band",
+            "type": "string",
+            "group": "g",
+            "title": {"en": "B", "cy": "B"},
+            "description": {"en": "B", "cy": "B"},
+            "derived": {"method": "bands", "from": ["n_siblings"]},
+            "categories": [{"value": "low", "label": {"en": "Low", "cy": "Isel"}, "max": 2}],
+        }
+    )
     p = tmp_path / "c.yaml"
     p.write_text(yaml.safe_dump(raw), encoding="utf-8")
     with pytest.raises(CodebookError, match=r"band.categories.low: a band needs 'min'"):
@@ -328,9 +364,16 @@ def test_band_without_min(tmp_path):
 def test_derived_may_not_use_a_later_derived_variable(tmp_path):
     raw = _tiny()
     # has_siblings (derived) now refers to a derived variable defined after it
-    raw["fields"].append({"name": "later", "type": "integer", "group": "g", "title": {"en": "L", "cy": "L"},
-                          "description": {"en": "L", "cy": "L"},
-                          "derived": {"method": "add", "from": ["n_siblings"], "value": 1}})
+    raw["fields"].append(
+        {
+            "name": "later",
+            "type": "integer",
+            "group": "g",
+            "title": {"en": "L", "cy": "L"},
+            "description": {"en": "L", "cy": "L"},
+            "derived": {"method": "add", "from": ["n_siblings"], "value": 1},
+        }
+    )
     _field(raw, "has_siblings")["derived"]["from"] = ["later"]
     p = tmp_path / "c.yaml"
     p.write_text(yaml.safe_dump(raw), encoding="utf-8")

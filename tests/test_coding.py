@@ -1,4 +1,4 @@
-"""Tests for cprstats.coding.code_reviews: types, matching rules, multi-response, and problems.
+"""Tests for cprstats.forms.coding.code_reviews: types, matching rules, multi-response, and problems.
 
 All forms are SYNTHETIC. Reference values: the coded-dataset contract (dtypes, "not recorded"
 vs "none", option columns) is DESIGN.md's "Codebook draft" and "Missing is not no"; the Welsh
@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 import cprstats
-from cprstats.coding import NO_WORDS, YES_WORDS, normalise
 from cprstats.errors import CodingError, ParameterError
+from cprstats.forms.coding import NO_WORDS, YES_WORDS, normalise
 
 FORMS = Path(__file__).parent / "data" / "forms"
 
@@ -28,8 +28,13 @@ def _problems(forms, **kw):
 
 def _forms(rows: list[dict], start: int = 2) -> pd.DataFrame:
     """Raw forms from a few dicts; the required identity columns filled in where not given."""
-    base = {"review_id": "T 1 2019", "child_no": "1", "local_authority": "cardiff", "review_type": "mapf",
-            "incident_date": "2019-05"}
+    base = {
+        "review_id": "T 1 2019",
+        "child_no": "1",
+        "local_authority": "cardiff",
+        "review_type": "mapf",
+        "incident_date": "2019-05",
+    }
     recs = []
     for i, r in enumerate(rows):
         rec = dict(base, review_id=f"T {i + 1} 2019")
@@ -69,9 +74,30 @@ def test_columns_and_dtypes_follow_the_codebook(small_forms, codebook):
 
 def test_codes_english_and_welsh_labels_all_match(small_forms):
     data = cprstats.code_reviews(small_forms)
-    assert data["local_authority"].tolist() == ["carmarthenshire", "powys", "powys", "isle_of_anglesey", "bridgend", "cardiff"]
-    assert data["review_type"].tolist() == ["cpr_concise", "cpr_extended", "cpr_extended", "cpr_concise", "mapf", "mapf"]
-    assert data["outcome"].tolist() == ["death", "life_threatening_injury", "serious_impairment", "death", "other", "other"]
+    assert data["local_authority"].tolist() == [
+        "carmarthenshire",
+        "powys",
+        "powys",
+        "isle_of_anglesey",
+        "bridgend",
+        "cardiff",
+    ]
+    assert data["review_type"].tolist() == [
+        "cpr_concise",
+        "cpr_extended",
+        "cpr_extended",
+        "cpr_concise",
+        "mapf",
+        "mapf",
+    ]
+    assert data["outcome"].tolist() == [
+        "death",
+        "life_threatening_injury",
+        "serious_impairment",
+        "death",
+        "other",
+        "other",
+    ]
     assert data["on_cp_register_6m"].tolist()[3] == "no"  # "Nac oedd"
     assert data["ethnicity"].tolist()[5] == "other"  # "Grŵp ethnig arall"
     assert data["incident_type"].tolist()[5] == "self_harm"  # "self harm": spaces for underscores
@@ -83,10 +109,16 @@ def test_single_choice_ignores_case_and_spacing():
     assert data["outcome"].tolist() == ["death"] * len(typed)
 
 
-AUTHORITIES = [("Ynys Môn", "isle_of_anglesey"), ("isle of anglesey", "isle_of_anglesey"),
-               ("ISLE_OF_ANGLESEY", "isle_of_anglesey"), ("Neath-Port Talbot", "neath_port_talbot"),
-               ("Castell-nedd Port Talbot", "neath_port_talbot"), ("Pen-y-bont ar Ogwr", "bridgend"),
-               ("Rhondda  Cynon Taf", "rhondda_cynon_taf"), ("Sir Gaerfyrddin", "carmarthenshire")]
+AUTHORITIES = [
+    ("Ynys Môn", "isle_of_anglesey"),
+    ("isle of anglesey", "isle_of_anglesey"),
+    ("ISLE_OF_ANGLESEY", "isle_of_anglesey"),
+    ("Neath-Port Talbot", "neath_port_talbot"),
+    ("Castell-nedd Port Talbot", "neath_port_talbot"),
+    ("Pen-y-bont ar Ogwr", "bridgend"),
+    ("Rhondda  Cynon Taf", "rhondda_cynon_taf"),
+    ("Sir Gaerfyrddin", "carmarthenshire"),
+]
 
 
 def test_authority_names_in_either_language():
@@ -107,8 +139,9 @@ def test_normalise():
 
 
 def test_header_may_be_a_title_in_either_language():
-    forms = _forms([{"outcome": "death"}]).rename(columns={"outcome": "Canlyniad i'r plentyn",
-                                                           "local_authority": "Local authority"})
+    forms = _forms([{"outcome": "death"}]).rename(
+        columns={"outcome": "Canlyniad i'r plentyn", "local_authority": "Local authority"}
+    )
     data = cprstats.code_reviews(forms)
     assert data.loc[0, "outcome"] == "death" and data.loc[0, "local_authority"] == "cardiff"
 
@@ -132,8 +165,9 @@ def test_semicolon_lists_codes_and_labels():
 
 
 def test_empty_list_cell_is_not_recorded_and_none_is_all_false():
-    data = cprstats.code_reviews(_forms([{"themes": ""}, {"themes": "none"}, {"themes": "NONE"},
-                                         {"themes": " ; "}, {"themes": "recording;"}]))
+    data = cprstats.code_reviews(
+        _forms([{"themes": ""}, {"themes": "none"}, {"themes": "NONE"}, {"themes": " ; "}, {"themes": "recording;"}])
+    )
     th = data.filter(regex="^th_")
     assert th.iloc[0].isna().all()  # empty: not recorded, out of the denominator
     assert th.iloc[1].eq(False).all() and th.iloc[2].eq(False).all()  # none: recorded, none present
@@ -169,25 +203,33 @@ def test_options_as_both_conventions_is_a_problem():
 
 # --------------------------------------------------------------------------- problems
 def test_all_problems_are_collected_with_rows_and_suggestions():
-    forms = _forms([
-        {"outcome": "deth", "age_months": "301"},
-        {"incident_date": "2019-02-30", "review_type": ""},
-        {"incident_date": "2019-13", "n_siblings": "-1", "themes": "escalaton"},
-        {"review_id": "T 1 2019"},  # duplicates row 2's review and child
-        {"sex": "F", "child_no": "0"},
-    ])
+    forms = _forms(
+        [
+            {"outcome": "deth", "age_months": "301"},
+            {"incident_date": "2019-02-30", "review_type": ""},
+            {"incident_date": "2019-13", "n_siblings": "-1", "themes": "escalaton"},
+            {"review_id": "T 1 2019"},  # duplicates row 2's review and child
+            {"sex": "F", "child_no": "0"},
+        ]
+    )
     forms["incident_typ"] = ""
     forms["age_band_england"] = ""
     probs = _problems(forms)
     assert list(probs.columns) == ["file", "row", "review_id", "field", "value", "problem"]
     got = {(r.row, r.field): r.problem for r in probs.itertuples()}
     assert set(got) == {
-        (1, "incident_typ"), (1, "age_band_england"),
-        (2, "outcome"), (2, "age_months"),
-        (3, "incident_date"), (3, "review_type"),
-        (4, "incident_date"), (4, "n_siblings"), (4, "themes"),
+        (1, "incident_typ"),
+        (1, "age_band_england"),
+        (2, "outcome"),
+        (2, "age_months"),
+        (3, "incident_date"),
+        (3, "review_type"),
+        (4, "incident_date"),
+        (4, "n_siblings"),
+        (4, "themes"),
         (5, "child_no"),
-        (6, "sex"), (6, "child_no"),
+        (6, "sex"),
+        (6, "child_no"),
     }
     assert "did you mean 'death'?" in got[2, "outcome"]
     assert "out of range (allowed: whole numbers 0 to 300)" in got[2, "age_months"]
@@ -257,21 +299,24 @@ def test_many_rows_code_like_the_few(small_forms):
     assert data["toxic_trio"].sum() == 300  # the first three of every six forms have all three (see test_derive)
     assert data["toxic_trio"].isna().sum() == 100  # the fourth has no parental risks recorded
     assert data["local_authority"].astype(object).tolist()[:12] == (
-        ["carmarthenshire", "powys", "powys", "isle_of_anglesey", "bridgend", "cardiff"] * 2)
+        ["carmarthenshire", "powys", "powys", "isle_of_anglesey", "bridgend", "cardiff"] * 2
+    )
 
 
 # --------------------------------------------------------------------------- a researcher's own codebook
 def test_extra_option_flows_through_with_no_code_change(tmp_path, extra_option_codebook):
     """A new theme added in YAML is read, coded, exported and documented (DESIGN.md: codebook = single source)."""
-    from cprstats.datapackage import read_dataset, table_schema, write_dataset
-    from cprstats.dictionary import data_dictionary
+    from cprstats.codebook.dictionary import data_dictionary
+    from cprstats.io.datapackage import read_dataset, table_schema, write_dataset
 
     forms_csv = tmp_path / "forms.csv"
     forms_csv.write_text(
         "review_id,child_no,local_authority,review_type,incident_date,themes\n"
         "TI 1 2021,1,powys,mapf,2021-01,Trauma-informed practice; recording\n"
         "TI 2 2021,1,powys,mapf,2021-02,recording\n"
-        "TI 3 2021,1,powys,mapf,2021-03,\n", encoding="utf-8")
+        "TI 3 2021,1,powys,mapf,2021-03,\n",
+        encoding="utf-8",
+    )
     cb = cprstats.load_codebook(extra_option_codebook)  # parsed once; every function also takes the path
     forms = cprstats.read_forms(forms_csv, codebook=cb)
     data = cprstats.code_reviews(forms, codebook=extra_option_codebook)

@@ -1,4 +1,4 @@
-"""Tests of cprstats.comparisons.compare.
+"""Tests of cprstats.stats.comparisons.compare.
 
 Frames are built from published 2x2 and 2x3 tables so that every statistic can be checked against
 its source; the coded fixture (six synthetic forms in conftest.py, no real child) checks the
@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 import cprstats
-from cprstats.comparisons import COMPARE_COLUMNS, compare
-from cprstats.contingency import adjust_pvalues
 from cprstats.errors import ParameterError
+from cprstats.stats.comparisons import COMPARE_COLUMNS, compare
+from cprstats.stats.contingency import adjust_pvalues
 
 
 def _frame(groups: dict[str, tuple[int, int]], by="grp", var="flag") -> pd.DataFrame:
@@ -34,7 +34,7 @@ def coded(small_forms):
 
 
 def test_public_name_is_the_function():
-    import cprstats.comparisons  # noqa: F401  importing the module must not shadow the function
+    import cprstats.stats.comparisons  # noqa: F401  importing the module must not shadow the function
 
     assert cprstats.compare is compare and callable(cprstats.compare)
 
@@ -44,7 +44,14 @@ def test_tea_tasting_matches_r_fisher_test():
     # odds ratio 6.408309, 95% CI 0.2117329 to 621.9337505 (R's uniroot limits: see test_intervals)
     res = compare(_frame({"tea_first": (1, 4), "milk_first": (3, 4)}), "flag", by="grp")
     row = res.iloc[0]
-    assert (row.group, row.group_ref, row["count"], row.n, row.count_ref, row.n_ref) == ("milk_first", "tea_first", 3, 4, 1, 4)
+    assert (row.group, row.group_ref, row["count"], row.n, row.count_ref, row.n_ref) == (
+        "milk_first",
+        "tea_first",
+        3,
+        4,
+        1,
+        4,
+    )
     assert round(row.p_value, 4) == 0.4857 and row.test == "fisher_exact"
     assert row.odds_ratio == pytest.approx(6.408309, abs=5e-5)
     assert abs(row.or_ci_low - 0.2117329) < 1.3e-4
@@ -98,8 +105,12 @@ def test_one_group_against_the_rest(coded):
 
 
 def test_boolean_by_uses_false_as_reference():
-    df = pd.DataFrame({"died": pd.array([True, True, False, False, False, True], dtype="boolean"),
-                       "flag": pd.array([True, True, False, True, False, False], dtype="boolean")})
+    df = pd.DataFrame(
+        {
+            "died": pd.array([True, True, False, False, False, True], dtype="boolean"),
+            "flag": pd.array([True, True, False, True, False, False], dtype="boolean"),
+        }
+    )
     row = compare(df, "flag", by="died").iloc[0]
     assert (row.group, row.group_ref, row["count"], row.n, row.count_ref, row.n_ref) == ("true", "false", 2, 3, 1, 3)
 
@@ -116,8 +127,13 @@ def test_level_in_neither_group_has_no_p_value_and_leaves_the_family():
 
 
 def test_adjustment_over_the_rows_of_one_call():
-    df = pd.concat([_frame({"a": (3, 10), "b": (9, 10)}, var="v1"),
-                    _frame({"a": (2, 10), "b": (6, 10)}, var="v2").drop(columns="grp")], axis=1)
+    df = pd.concat(
+        [
+            _frame({"a": (3, 10), "b": (9, 10)}, var="v1"),
+            _frame({"a": (2, 10), "b": (6, 10)}, var="v2").drop(columns="grp"),
+        ],
+        axis=1,
+    )
     for adjust in ("holm", "fdr_bh", "none"):
         res = compare(df, ["v1", "v2"], by="grp", adjust=adjust)
         assert res.p_adjusted.tolist() == pytest.approx(adjust_pvalues(res.p_value, method=adjust).tolist())
@@ -133,24 +149,31 @@ def test_empty_group_gives_nan(coded):
 
 
 def test_columns_are_fixed_for_every_design(coded):
-    for kwargs in ({"by": "period"}, {"by": "board"}, {"by": "board", "groups": ["MWW"]},
-                   {"by": "board", "groups": ["MWW", "NWSB"], "reference": "NWSB"}):
+    for kwargs in (
+        {"by": "period"},
+        {"by": "board"},
+        {"by": "board", "groups": ["MWW"]},
+        {"by": "board", "groups": ["MWW", "NWSB"], "reference": "NWSB"},
+    ):
         res = compare(coded, ["outcome", "parental_risks", "toxic_trio"], **kwargs)
         assert tuple(res.columns) == COMPARE_COLUMNS
         assert res["count"].dtype == "int64" and str(res.count_ref.dtype) == "Int64"
         assert res.p_value.dtype == "float64" and str(res.test.dtype) == "string"
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"by": "board", "groups": ["MWX"]}, r"'MWX' is not a group.*did you mean 'MWW'"),
-    ({"by": "board", "groups": ["MWW", "MWW"]}, "twice"),
-    ({"by": "board", "groups": ["MWW"], "reference": "CAV"}, "reference is 'rest'"),
-    ({"by": "period", "reference": "during"}, "not one of the two"),
-    ({"by": "board", "reference": "MWW"}, "two-group comparisons"),
-    ({"by": "period", "adjust": "bonferroni"}, "adjust='bonferroni' is not allowed"),
-    ({"by": None}, "name the column"),
-    ({"by": "period", "n_resamples": 0}, "n_resamples"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"by": "board", "groups": ["MWX"]}, r"'MWX' is not a group.*did you mean 'MWW'"),
+        ({"by": "board", "groups": ["MWW", "MWW"]}, "twice"),
+        ({"by": "board", "groups": ["MWW"], "reference": "CAV"}, "reference is 'rest'"),
+        ({"by": "period", "reference": "during"}, "not one of the two"),
+        ({"by": "board", "reference": "MWW"}, "two-group comparisons"),
+        ({"by": "period", "adjust": "bonferroni"}, "adjust='bonferroni' is not allowed"),
+        ({"by": None}, "name the column"),
+        ({"by": "period", "n_resamples": 0}, "n_resamples"),
+    ],
+)
 def test_bad_arguments_are_named(coded, kwargs, message):
     with pytest.raises(ParameterError, match=message):
         compare(coded, "toxic_trio", **kwargs)
@@ -164,7 +187,8 @@ def test_one_group_only_cannot_be_compared():
 def test_large_data_stays_fast_and_uses_chi_squared_where_enumeration_is_too_big():
     rng = np.random.default_rng(1)
     n = 30_000
-    df = pd.DataFrame({"grp": pd.Categorical(rng.choice(list("ABCDEF"), n)),
-                       "flag": pd.array(rng.random(n) < 0.3, dtype="boolean")})
+    df = pd.DataFrame(
+        {"grp": pd.Categorical(rng.choice(list("ABCDEF"), n)), "flag": pd.array(rng.random(n) < 0.3, dtype="boolean")}
+    )
     res = compare(df, "flag", by="grp").iloc[0]
     assert res.test == "pearson_chi2" and 0 <= res.p_value <= 1 and res.statistic > 0

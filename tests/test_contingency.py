@@ -1,4 +1,4 @@
-"""Tests of cprstats.contingency: exact 2 x k tests, Cochran-Armitage and p-value adjustment.
+"""Tests of cprstats.stats.contingency: exact 2 x k tests, Cochran-Armitage and p-value adjustment.
 
 Every reference value names its source.
 """
@@ -10,10 +10,11 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import fisher_exact
 
-from cprstats import contingency as ct
+import cprstats.stats.contingency as ct
 from cprstats.errors import ParameterError
 
 
@@ -143,8 +144,23 @@ def test_bh_rejects_four_in_benjamini_hochberg_worked_example():
     # Benjamini & Hochberg (1995) section 4.1: 15 p-values; at q = 0.05 the procedure rejects the
     # four smallest. Holm's step-down rule by hand: 0.0001*15, 0.0004*14, 0.0019*13 <= 0.05 but
     # 0.0095*12 = 0.114 > 0.05, so Holm rejects three.
-    p = [0.0201, 0.7590, 0.0344, 0.0001, 0.0095, 0.3240, 0.0019, 0.0459, 0.4262,
-         0.0278, 1.0000, 0.5719, 0.0004, 0.6528, 0.0298]
+    p = [
+        0.0201,
+        0.7590,
+        0.0344,
+        0.0001,
+        0.0095,
+        0.3240,
+        0.0019,
+        0.0459,
+        0.4262,
+        0.0278,
+        1.0000,
+        0.5719,
+        0.0004,
+        0.6528,
+        0.0298,
+    ]
     assert (ct.adjust_pvalues(p, method="fdr_bh") <= 0.05).sum() == 4
     assert (ct.adjust_pvalues(p, method="holm") <= 0.05).sum() == 3
 

@@ -1,4 +1,4 @@
-"""Tests for cprstats.datapackage: Table Schema from the codebook, write/read round trip, hash check.
+"""Tests for cprstats.io.datapackage: Table Schema from the codebook, write/read round trip, hash check.
 
 All data are SYNTHETIC. Reference values: the descriptor keys (``profile: tabular-data-package``,
 ``resources[].path/hash/schema``, ``fields[].name/type/title/description``, ``primaryKey``,
@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 
 import cprstats
-from cprstats.datapackage import SYNTHETIC_NOTE, dataset_to_text, read_dataset, table_schema, write_dataset
 from cprstats.errors import FormsError, ParameterError
+from cprstats.io.datapackage import SYNTHETIC_NOTE, dataset_to_text, read_dataset, table_schema, write_dataset
 
 
 # --------------------------------------------------------------------------- table_schema

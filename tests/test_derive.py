@@ -1,4 +1,4 @@
-"""Tests for cprstats.derive: every derived variable of the codebook, at its boundaries.
+"""Tests for cprstats.forms.derivations: every derived variable of the codebook, at its boundaries.
 
 All forms are SYNTHETIC. Where each reference value comes from:
 
@@ -27,8 +27,8 @@ import pandas as pd
 import pytest
 
 import cprstats
-from cprstats.derive import METHODS, derive_all
 from cprstats.errors import CodebookError
+from cprstats.forms.derivations import METHODS, derive_all
 
 
 def _code(rows: list[dict]) -> pd.DataFrame:
@@ -91,17 +91,33 @@ def test_age_bands_are_ordered_categories(coded_ages, codebook):
 
 @pytest.fixture(scope="module")
 def coded_dates():
-    dates = ["2020-03-22", "2020-03-23", "22/03/2020", "23/03/2020", "2020-03", "2020-04", "March 2020",
-             "2019-12", "Mawrth 2021", "2020/02"]
+    dates = [
+        "2020-03-22",
+        "2020-03-23",
+        "22/03/2020",
+        "23/03/2020",
+        "2020-03",
+        "2020-04",
+        "March 2020",
+        "2019-12",
+        "Mawrth 2021",
+        "2020/02",
+    ]
     return _code([{"incident_date": d} for d in dates])
 
 
 def test_period_at_the_covid_cut(coded_dates):
     assert coded_dates["period"].astype(object).tolist() == [
-        "pre_covid", "post_covid",  # ISO dates either side of 23 March 2020
-        "pre_covid", "post_covid",  # the same as DD/MM/YYYY
-        "pre_covid",                # 2020-03 -> 1 March 2020 -> before the cut
-        "post_covid", "pre_covid", "pre_covid", "post_covid", "pre_covid",
+        "pre_covid",
+        "post_covid",  # ISO dates either side of 23 March 2020
+        "pre_covid",
+        "post_covid",  # the same as DD/MM/YYYY
+        "pre_covid",  # 2020-03 -> 1 March 2020 -> before the cut
+        "post_covid",
+        "pre_covid",
+        "pre_covid",
+        "post_covid",
+        "pre_covid",
     ]
     assert coded_dates["period"].cat.ordered
 
@@ -121,15 +137,17 @@ def test_incident_date_kept_to_the_month_and_year(coded_dates):
 
 @pytest.fixture(scope="module")
 def coded_family():
-    return _code([
-        {"n_siblings": "0", "birth_position": "only"},
-        {"n_siblings": "1", "birth_position": "youngest"},
-        {"n_siblings": "2", "birth_position": "eldest"},
-        {"n_siblings": "3", "birth_position": "middle"},
-        {"n_siblings": "", "birth_position": "unknown"},
-        {"n_siblings": "5", "birth_position": ""},
-        {"n_siblings": "1", "birth_position": "unknown"},
-    ])
+    return _code(
+        [
+            {"n_siblings": "0", "birth_position": "only"},
+            {"n_siblings": "1", "birth_position": "youngest"},
+            {"n_siblings": "2", "birth_position": "eldest"},
+            {"n_siblings": "3", "birth_position": "middle"},
+            {"n_siblings": "", "birth_position": "unknown"},
+            {"n_siblings": "5", "birth_position": ""},
+            {"n_siblings": "1", "birth_position": "unknown"},
+        ]
+    )
 
 
 def test_siblings(coded_family):
@@ -146,14 +164,16 @@ def test_youngest_is_missing_for_only_child_and_unknown(coded_family):
 
 @pytest.fixture(scope="module")
 def coded_risks():
-    return _code([
-        {"parental_risks": "alcohol_misuse; mental_health; domestic_abuse"},
-        {"parental_risks": "drug_misuse; Mental health; domestic abuse; criminality"},
-        {"parental_risks": "alcohol_misuse; drug_misuse; mental_health"},
-        {"parental_risks": "domestic_abuse"},
-        {"parental_risks": "none"},
-        {"parental_risks": ""},
-    ])
+    return _code(
+        [
+            {"parental_risks": "alcohol_misuse; mental_health; domestic_abuse"},
+            {"parental_risks": "drug_misuse; Mental health; domestic abuse; criminality"},
+            {"parental_risks": "alcohol_misuse; drug_misuse; mental_health"},
+            {"parental_risks": "domestic_abuse"},
+            {"parental_risks": "none"},
+            {"parental_risks": ""},
+        ]
+    )
 
 
 def test_parental_substance_misuse_and_toxic_trio(coded_risks):
@@ -174,10 +194,12 @@ def test_small_forms_toxic_trio(small_forms):
 def test_any_is_kleene(codebook):
     fld = codebook.field("parental_substance_misuse")
     b = lambda xs: pd.array(xs, dtype="boolean")  # noqa: E731
-    df = pd.DataFrame({
-        "pr_alcohol_misuse": b([True, False, False, None, None, True]),
-        "pr_drug_misuse": b([None, None, False, None, True, False]),
-    })
+    df = pd.DataFrame(
+        {
+            "pr_alcohol_misuse": b([True, False, False, None, None, True]),
+            "pr_drug_misuse": b([None, None, False, None, True, False]),
+        }
+    )
     out = METHODS["any"](df, fld, codebook, None)
     assert out.tolist() == [True, pd.NA, False, pd.NA, True, True]
     assert out.dtype == "boolean"
@@ -186,36 +208,54 @@ def test_any_is_kleene(codebook):
 def test_count_is_missing_if_any_source_is_missing(codebook):
     fld = codebook.field("toxic_trio_count")
     b = lambda xs: pd.array(xs, dtype="boolean")  # noqa: E731
-    df = pd.DataFrame({
-        "parental_substance_misuse": b([True, True, None, False]),
-        "pr_mental_health": b([True, False, True, False]),
-        "pr_domestic_abuse": b([True, None, True, False]),
-    })
+    df = pd.DataFrame(
+        {
+            "parental_substance_misuse": b([True, True, None, False]),
+            "pr_mental_health": b([True, False, True, False]),
+            "pr_domestic_abuse": b([True, None, True, False]),
+        }
+    )
     assert METHODS["count"](df, fld, codebook, None).tolist() == [3, pd.NA, pd.NA, 0]
 
 
 @pytest.fixture(scope="module")
 def coded_boards():
-    return _code([
-        {"local_authority": "bridgend", "incident_date": "2019-03"},
-        {"local_authority": "bridgend", "incident_date": "2019-04"},
-        {"local_authority": "bridgend", "incident_date": "2019-03-31"},
-        {"local_authority": "bridgend", "incident_date": "2019-04-01"},
-        {"local_authority": "Pen-y-bont ar Ogwr", "incident_date": "2015-01"},
-        {"local_authority": "swansea", "incident_date": "2019-04"},
-        {"local_authority": "rhondda_cynon_taf", "incident_date": "2018-01"},
-        {"local_authority": "torfaen", "incident_date": "2022-01"},
-    ])
+    return _code(
+        [
+            {"local_authority": "bridgend", "incident_date": "2019-03"},
+            {"local_authority": "bridgend", "incident_date": "2019-04"},
+            {"local_authority": "bridgend", "incident_date": "2019-03-31"},
+            {"local_authority": "bridgend", "incident_date": "2019-04-01"},
+            {"local_authority": "Pen-y-bont ar Ogwr", "incident_date": "2015-01"},
+            {"local_authority": "swansea", "incident_date": "2019-04"},
+            {"local_authority": "rhondda_cynon_taf", "incident_date": "2018-01"},
+            {"local_authority": "torfaen", "incident_date": "2022-01"},
+        ]
+    )
 
 
 def test_board_from_authority_and_date(coded_boards):
-    assert coded_boards["board"].astype(object).tolist() == ["WGSB", "CTM", "WGSB", "CTM", "WGSB", "WGSB", "CTM", "GWENT"]
+    assert coded_boards["board"].astype(object).tolist() == [
+        "WGSB",
+        "CTM",
+        "WGSB",
+        "CTM",
+        "WGSB",
+        "WGSB",
+        "CTM",
+        "GWENT",
+    ]
     assert list(coded_boards["board"].cat.categories) == ["NWSB", "MWW", "WGSB", "CTM", "CAV", "GWENT"]
 
 
 def test_board_needs_a_date_for_bridgend_only(codebook):
-    df = pd.DataFrame({"local_authority": pd.Categorical(["bridgend", "cardiff", None],
-                                                         categories=codebook.field("local_authority").codes)})
+    df = pd.DataFrame(
+        {
+            "local_authority": pd.Categorical(
+                ["bridgend", "cardiff", None], categories=codebook.field("local_authority").codes
+            )
+        }
+    )
     day = pd.Series(pd.to_datetime([None, None, "2020-01-01"]))
     out = METHODS["board_lookup"](df, codebook.field("board"), codebook, day)
     assert out.isna().tolist() == [True, False, True]
@@ -235,13 +275,15 @@ def test_derive_all_adds_in_codebook_order(small_forms, codebook):
 def test_compare_with_a_bad_operator_is_a_codebook_error(codebook):
     from dataclasses import replace
 
-    fld = replace(codebook.field("has_siblings"), derived={"method": "compare", "from": ["n_siblings"], "op": "=>", "value": 1})
+    fld = replace(
+        codebook.field("has_siblings"), derived={"method": "compare", "from": ["n_siblings"], "op": "=>", "value": 1}
+    )
     with pytest.raises(CodebookError, match="'=>' is not allowed"):
         METHODS["compare"](pd.DataFrame({"n_siblings": pd.array([1], dtype="Int64")}), fld, codebook, None)
 
 
 def test_every_method_is_used_by_the_codebook(codebook):
-    from cprstats.codebook import DERIVE_METHODS
+    from cprstats.codebook.model import DERIVE_METHODS
 
     used = {f.derived["method"] for f in codebook.derived_fields}
     assert used == set(METHODS) == set(DERIVE_METHODS)

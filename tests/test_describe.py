@@ -1,4 +1,4 @@
-"""Tests of cprstats.describe (proportions and table_one).
+"""Tests of cprstats.stats.describe (proportions and table_one).
 
 The coded fixture comes from the six synthetic forms in conftest.py (no real child); expected
 counts there are counted by hand from those forms and say so. Interval reference values name
@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 import cprstats
-from cprstats.describe import COLUMNS, TABLE_ONE_COLUMNS, proportions, table_one
 from cprstats.errors import ParameterError
+from cprstats.stats.describe import COLUMNS, TABLE_ONE_COLUMNS, proportions, table_one
 
 
 @pytest.fixture
@@ -101,36 +101,46 @@ def test_all_variables_by_default(coded):
 
 
 def test_columns_unknown_to_the_codebook_are_described_by_dtype():
-    df = pd.DataFrame({
-        "team": pd.array(["b", "a", None, "b"], dtype="string"),
-        "tier": pd.Categorical(["high", "low", "low", None], categories=["low", "high", "none"]),
-        "flag": [True, False, True, True],
-    })
+    df = pd.DataFrame(
+        {
+            "team": pd.array(["b", "a", None, "b"], dtype="string"),
+            "tier": pd.Categorical(["high", "low", "low", None], categories=["low", "high", "none"]),
+            "flag": [True, False, True, True],
+        }
+    )
     tab = proportions(df, ["team", "tier", "flag"])
-    assert tab[tab.variable == "team"].level.tolist() == ["a", "b"]          # sorted distinct values
+    assert tab[tab.variable == "team"].level.tolist() == ["a", "b"]  # sorted distinct values
     assert tab[tab.variable == "tier"].level.tolist() == ["low", "high", "none"]  # its categories
     assert _row(tab, variable="team", level="b")[["count", "n"]].tolist() == [2, 3]
     assert _row(tab, variable="flag")[["count", "n"]].tolist() == [3, 4]
 
 
 def test_by_boolean_and_integer_columns():
-    df = pd.DataFrame({"died": [True, False, True, None], "year": pd.array([2019, 2019, 2020, 2021], dtype="Int64"),
-                       "flag": pd.array([True, True, False, False], dtype="boolean")})
+    df = pd.DataFrame(
+        {
+            "died": [True, False, True, None],
+            "year": pd.array([2019, 2019, 2020, 2021], dtype="Int64"),
+            "flag": pd.array([True, True, False, False], dtype="boolean"),
+        }
+    )
     df["died"] = df["died"].astype("boolean")
     assert proportions(df, "flag", by="died").group.tolist() == ["false", "true", "all"]
     assert proportions(df, "flag", by="year").group.tolist() == ["2019", "2020", "2021", "all"]
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"variables": "outcom"}, r"did you mean 'outcome'"),
-    ({"variables": "child_vulnerability"}, r"did you mean 'child_vulnerabilities'"),
-    ({"variables": "outcome", "by": "bord"}, r"by='bord' is not a column.*did you mean 'board'"),
-    ({"variables": "outcome", "method": "wald"}, r"method='wald' is not allowed"),
-    ({"variables": "outcome", "ci_level": 1.0}, r"ci_level=1.0"),
-    ({"variables": "n_siblings"}, r"numeric: use table_one"),
-    ({"variables": "incident_date"}, r"yearmonth variable"),
-    ({"variables": []}, r"at least one"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"variables": "outcom"}, r"did you mean 'outcome'"),
+        ({"variables": "child_vulnerability"}, r"did you mean 'child_vulnerabilities'"),
+        ({"variables": "outcome", "by": "bord"}, r"by='bord' is not a column.*did you mean 'board'"),
+        ({"variables": "outcome", "method": "wald"}, r"method='wald' is not allowed"),
+        ({"variables": "outcome", "ci_level": 1.0}, r"ci_level=1.0"),
+        ({"variables": "n_siblings"}, r"numeric: use table_one"),
+        ({"variables": "incident_date"}, r"yearmonth variable"),
+        ({"variables": []}, r"at least one"),
+    ],
+)
 def test_bad_arguments_are_named(coded, kwargs, message):
     with pytest.raises(ParameterError, match=message):
         proportions(coded, **kwargs)

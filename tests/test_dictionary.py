@@ -1,4 +1,4 @@
-"""Tests for cprstats.dictionary: the data dictionary in English and Welsh, and the docs kept current.
+"""Tests for cprstats.codebook.dictionary: the data dictionary in English and Welsh, and the docs kept current.
 
 Reference values: the verified Welsh terms ("Marwolaeth", "Esgeulustod", "Bwrdd diogelu
 rhanbarthol") are from the domain reference, section 5; every other text is the codebook's own, so
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cprstats.cli import main
-from cprstats.dictionary import data_dictionary, untranslated
+from cprstats.codebook.dictionary import data_dictionary, untranslated
 from cprstats.errors import ParameterError
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -85,7 +85,7 @@ def test_welsh_dictionary_says_how_many_texts_await_review(md_cy, md_en):
 def test_table_cells_escape_pipes(tmp_path):
     from importlib import resources
 
-    text = resources.files("cprstats").joinpath("codebook.yaml").read_text(encoding="utf-8")
+    text = resources.files("cprstats.codebook").joinpath("codebook.yaml").read_text(encoding="utf-8")
     text = text.replace("title: {en: Sex, cy: Rhyw}", "title: {en: Sex | gender, cy: Rhyw}", 1)
     p = tmp_path / "cb.yaml"
     p.write_text(text, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Tests for cprstats.disclosure (and its engine cprstats._cells).
+"""Tests for cprstats.disclosure.suppression (and its engine cprstats.disclosure.cells).
 
 Every table here is made up (synthetic) and its expected suppression is worked out by hand
 in the test, from the rules in DESIGN.md "Disclosure control defaults" and the protection
@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from cprstats.disclosure import suppress
+from cprstats.disclosure.suppression import suppress
 from cprstats.errors import ParameterError
 
 
@@ -164,8 +164,15 @@ def test_boolean_complement_is_protected():
     # 11 of 11 (complement 0) and 6 of 11 (complement 5) are safe.
     # A 0 of 3 is a true zero: shown, though its complement 3 is small; only its
     # percentage is withheld (DESIGN.md: "zero is a true zero").
-    t = pd.DataFrame({"variable": ["has_siblings", "youngest", "large_sibling_group", "toxic_trio"], "level": "true",
-                      "group": "MWW", "count": [9, 11, 6, 0], "n": [11, 11, 11, 3]})
+    t = pd.DataFrame(
+        {
+            "variable": ["has_siblings", "youngest", "large_sibling_group", "toxic_trio"],
+            "level": "true",
+            "group": "MWW",
+            "count": [9, 11, 6, 0],
+            "n": [11, 11, 11, 3],
+        }
+    )
     s = suppress(t)
     assert s["suppression"].tolist() == ["primary", "", "", "small_denominator"]
     assert s["count"].iloc[3] == 0
@@ -280,7 +287,9 @@ def test_secondary_false_gives_primary_only():
 )
 def test_bad_parameters_name_the_parameter(kwargs, message):
     t = table("x", ["a", "b"], ["all"], [[10], [20]], [30])
-    with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(
+        ParameterError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[").replace("]", r"\]")
+    ):
         suppress(t, **kwargs)
 
 
@@ -305,8 +314,11 @@ def count_tables(draw):
     n_levels = draw(st.integers(2, 4))
     n_groups = draw(st.integers(1, 3))
     additive = draw(st.booleans())
-    cells = draw(st.lists(st.lists(st.integers(0, 9), min_size=n_groups, max_size=n_groups),
-                          min_size=n_levels, max_size=n_levels))
+    cells = draw(
+        st.lists(
+            st.lists(st.integers(0, 9), min_size=n_groups, max_size=n_groups), min_size=n_levels, max_size=n_levels
+        )
+    )
     counts = np.array(cells)
     if additive:
         n = counts.sum(axis=0)

@@ -1,17 +1,22 @@
-"""Tests for cprstats.display: accessible HTML tables and notices, plain text for consoles and nbval."""
+"""Tests for cprstats.report.blocks: accessible HTML tables and notices, plain text for consoles and nbval."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from cprstats.display import Block, html_table, notice, text_table
 from cprstats.errors import ParameterError
+from cprstats.report.blocks import Block, html_table, notice, text_table
 
 
 def test_table_is_escaped_captioned_and_scoped():
-    tab = pd.DataFrame({"Variable": ["Outcome", "Outcome", "Sex"], "Category": ["<b>Death</b>", "Other", "Male"],
-                        "All": ["=1+1", "*", "3 (20.0%)"]})
+    tab = pd.DataFrame(
+        {
+            "Variable": ["Outcome", "Outcome", "Sex"],
+            "Category": ["<b>Death</b>", "Other", "Male"],
+            "All": ["=1+1", "*", "3 (20.0%)"],
+        }
+    )
     block = html_table(tab, caption="Table & <caption>", notes=["* hidden"])
     html = block.html
     assert "<caption>Table &amp; &lt;caption&gt;</caption>" in html
@@ -31,5 +36,7 @@ def test_caption_is_required():
 def test_block_shows_text_in_consoles_and_html_in_notebooks():
     b = Block("<p>x</p>", "x") + notice("Synthetic data.", label="Notice", kind="synthetic")
     assert repr(b) == "x\nNotice: Synthetic data." and str(b) == repr(b)
-    assert b._repr_html_().endswith('<div class="notice notice-synthetic" role="note"><strong>Notice:</strong> Synthetic data.</div>')
+    assert b._repr_html_().endswith(
+        '<div class="notice notice-synthetic" role="note"><strong>Notice:</strong> Synthetic data.</div>'
+    )
     assert text_table(pd.DataFrame()) == ""

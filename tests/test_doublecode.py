@@ -1,4 +1,4 @@
-"""Tests for cprstats.doublecode: the simulated second coder. All data here are synthetic."""
+"""Tests for cprstats.synth.coders: the simulated second coder. All data here are synthetic."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import cprstats
-from cprstats.reliability import agreement, disagreements
-from cprstats.doublecode import double_coding_sample, second_coder
 from cprstats.errors import ParameterError
+from cprstats.stats.reliability import agreement, disagreements
+from cprstats.synth.coders import double_coding_sample, second_coder
 
 CB = cprstats.load_codebook()
 
@@ -20,14 +20,27 @@ def _forms(n=40, seed=7, option_columns=False):
     recs = []
     for i in range(n):
         rec = {
-            "review_id": f"SYN {i + 1} 2019", "child_no": "1", "local_authority": "powys",
-            "review_type": "cpr_concise", "incident_date": "2019-05", "outcome": "death",
-            "on_cp_register_6m": "no", "looked_after_6m": "no",
+            "review_id": f"SYN {i + 1} 2019",
+            "child_no": "1",
+            "local_authority": "powys",
+            "review_type": "cpr_concise",
+            "incident_date": "2019-05",
+            "outcome": "death",
+            "on_cp_register_6m": "no",
+            "looked_after_6m": "no",
             "incident_type": str(rng.choice(CB.field("incident_type").codes)),
-            "ethnicity": "white", "disability": "no", "sex": "male",
+            "ethnicity": "white",
+            "disability": "no",
+            "sex": "male",
         }
-        for name in ("themes", "learning_points", "good_practice", "child_vulnerabilities", "parental_risks",
-                     "agencies_involved"):
+        for name in (
+            "themes",
+            "learning_points",
+            "good_practice",
+            "child_vulnerabilities",
+            "parental_risks",
+            "agencies_involved",
+        ):
             fld = CB.field(name)
             present = [c for c in fld.codes if rng.random() < 0.3]
             if option_columns:
@@ -47,8 +60,17 @@ def test_second_coder_codes_cleanly_and_disagrees_mostly_on_themes(option_column
     a = _forms(option_columns=option_columns)
     b = second_coder(a, seed=11, rate=0.3)
     assert b.index.equals(a.index) and list(b.columns) == list(a.columns)
-    fixed = ["review_id", "child_no", "local_authority", "review_type", "incident_date", "outcome",
-             "on_cp_register_6m", "looked_after_6m", "sex"]
+    fixed = [
+        "review_id",
+        "child_no",
+        "local_authority",
+        "review_type",
+        "incident_date",
+        "outcome",
+        "on_cp_register_6m",
+        "looked_after_6m",
+        "sex",
+    ]
     assert b[fixed].equals(a[fixed])  # identifiers and facts the rules tie together are copied
     assert b.attrs["synthetic"] is True and b.attrs["second_coder"] == {"seed": 11, "rate": 0.3}
     coded_a, coded_b = cprstats.code_reviews(a), cprstats.code_reviews(b)  # raises if b broke a rule
@@ -115,7 +137,7 @@ def test_second_coder_bad_arguments(kwargs, message):
 
 def test_write_double_coding_round_trips_through_the_cli(tmp_path, capsys):
     from cprstats.cli import main
-    from cprstats.doublecode import write_double_coding
+    from cprstats.synth.coders import write_double_coding
 
     a_path, b_path = write_double_coding(_forms(n=30), tmp_path / "dc", n=12, seed=2023)
     a = cprstats.read_forms(a_path)

@@ -1,6 +1,6 @@
-"""Tests of cprstats.examples: the shipped (synthetic) example datasets.
+"""Tests of cprstats.datasets.examples: the shipped (synthetic) example datasets.
 
-Reference values: 160 children in 157 reviews is what the generator builds (cprstats.synth,
+Reference values: 160 children in 157 reviews is what the generator builds (cprstats.synth.generator,
 data/README.md); 33 and 11 are the published sample sizes (McManus et al. 2023, "33 Child
 Practice Reviews"; the Mid and West Wales slides, "4 MAPFs and 7 CPRs").
 """
@@ -11,15 +11,20 @@ import pandas as pd
 import pytest
 
 import cprstats
-from cprstats.examples import EXAMPLES, forms_path
+from cprstats.datasets.examples import EXAMPLES, forms_path
 
 
 def test_list_examples():
     table = cprstats.list_examples()
     assert table.columns.tolist() == ["name", "description", "rows", "source", "synthetic"]
     assert table["name"].tolist()[:3] == ["wales", "mcmanus_2023", "mww_2017_2021"]
-    assert table.set_index("name")["rows"].to_dict() == {"wales": 160, "mcmanus_2023": 33, "mww_2017_2021": 11,
-                                                         "double_coding_a": 20, "double_coding_b": 20}
+    assert table.set_index("name")["rows"].to_dict() == {
+        "wales": 160,
+        "mcmanus_2023": 33,
+        "mww_2017_2021": 11,
+        "double_coding_a": 20,
+        "double_coding_b": 20,
+    }
     assert table["synthetic"].all() and table["description"].str.contains("synthetic").all()
 
 

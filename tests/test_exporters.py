@@ -1,4 +1,4 @@
-"""Tests for cprstats.exporters: SPSS, Stata, Parquet and CSV exports read back with their own
+"""Tests for cprstats.io.exporters: SPSS, Stata, Parquet and CSV exports read back with their own
 readers carry the coded values and the codebook's labels. All data here are synthetic.
 """
 
@@ -12,7 +12,7 @@ import pytest
 
 import cprstats
 from cprstats.errors import ParameterError
-from cprstats.exporters import STATA_LABEL_MAX, _cut, export
+from cprstats.io.exporters import STATA_LABEL_MAX, _cut, export
 
 CB = cprstats.load_codebook()
 
@@ -20,16 +20,47 @@ CB = cprstats.load_codebook()
 @pytest.fixture(scope="module")
 def coded():
     """A small synthetic coded dataset: categoricals, options, integers, months and gaps."""
-    base = {"local_authority": "powys", "review_type": "cpr_concise", "on_cp_register_6m": "no",
-            "looked_after_6m": "no", "outcome": "death"}
+    base = {
+        "local_authority": "powys",
+        "review_type": "cpr_concise",
+        "on_cp_register_6m": "no",
+        "looked_after_6m": "no",
+        "outcome": "death",
+    }
     rows = [
-        {"review_id": "SYN 1 2019", "child_no": "1", "incident_date": "2019-05", "publication_date": "2020-11",
-         "age_months": "190", "sex": "female", "ethnicity": "black", "n_siblings": "2", "birth_position": "youngest",
-         "themes": "escalation; recording", "child_vulnerabilities": "neglect", "study_samples": "mcmanus_2023"},
-        {"review_id": "SYN 1 2019", "child_no": "2", "incident_date": "2019-05", "age_months": "2", "sex": "male",
-         "themes": "none", "local_authority": "bridgend"},
-        {"review_id": "SYN 4 2021", "child_no": "1", "incident_date": "2021-02", "review_type": "mapf",
-         "outcome": "other", "ethnicity": "unknown", "child_vulnerabilities": "none", "study_samples": "mww_2017_2021"},
+        {
+            "review_id": "SYN 1 2019",
+            "child_no": "1",
+            "incident_date": "2019-05",
+            "publication_date": "2020-11",
+            "age_months": "190",
+            "sex": "female",
+            "ethnicity": "black",
+            "n_siblings": "2",
+            "birth_position": "youngest",
+            "themes": "escalation; recording",
+            "child_vulnerabilities": "neglect",
+            "study_samples": "mcmanus_2023",
+        },
+        {
+            "review_id": "SYN 1 2019",
+            "child_no": "2",
+            "incident_date": "2019-05",
+            "age_months": "2",
+            "sex": "male",
+            "themes": "none",
+            "local_authority": "bridgend",
+        },
+        {
+            "review_id": "SYN 4 2021",
+            "child_no": "1",
+            "incident_date": "2021-02",
+            "review_type": "mapf",
+            "outcome": "other",
+            "ethnicity": "unknown",
+            "child_vulnerabilities": "none",
+            "study_samples": "mww_2017_2021",
+        },
     ]
     forms = pd.DataFrame([{**base, **r} for r in rows]).fillna("")
     forms.index = pd.RangeIndex(2, 5, name="row")
@@ -56,7 +87,10 @@ def test_sav_round_trip(coded, tmp_path, lang):
         got, want = data[col], coded[col]
         assert meta.column_names_to_labels[col] == _cut(_label(col, None, lang), 256, by_bytes=True)
         if option is not None or fld.type == "boolean":
-            assert meta.variable_value_labels[col] == {0.0: ("No" if lang == "en" else "Na"), 1.0: ("Yes" if lang == "en" else "Ie")}
+            assert meta.variable_value_labels[col] == {
+                0.0: ("No" if lang == "en" else "Na"),
+                1.0: ("Yes" if lang == "en" else "Ie"),
+            }
             assert got.isna().tolist() == want.isna().tolist()
             assert got.dropna().tolist() == want.dropna().astype(float).tolist()
         elif fld.categories:
@@ -70,7 +104,9 @@ def test_sav_round_trip(coded, tmp_path, lang):
         elif fld.type == "yearmonth":
             assert meta.original_variable_types[col] == "MOYR8"
             # SPSS dates are seconds since 14 October 1582
-            back = [None if pd.isna(v) else pd.Period(dt.datetime(1582, 10, 14) + dt.timedelta(seconds=v), "M") for v in got]
+            back = [
+                None if pd.isna(v) else pd.Period(dt.datetime(1582, 10, 14) + dt.timedelta(seconds=v), "M") for v in got
+            ]
             assert back == [None if pd.isna(v) else v for v in want]
         else:
             assert got.fillna("").tolist() == want.fillna("").tolist()
@@ -101,9 +137,13 @@ def test_dta_round_trip(coded, tmp_path, lang):
         got, want = data[col], coded[col]
         if option is not None or fld.type == "boolean":
             yes, no = ("Yes", "No") if lang == "en" else ("Ie", "Na")
-            assert [None if pd.isna(v) else v for v in got] == [None if pd.isna(v) else (yes if v else no) for v in want]
+            assert [None if pd.isna(v) else v for v in got] == [
+                None if pd.isna(v) else (yes if v else no) for v in want
+            ]
         elif fld.categories:
-            assert [None if pd.isna(v) else v for v in got] == [None if pd.isna(v) else CB.label(col, v, lang=lang) for v in want]
+            assert [None if pd.isna(v) else v for v in got] == [
+                None if pd.isna(v) else CB.label(col, v, lang=lang) for v in want
+            ]
             assert set(value_labels[col].values()) == {c.label.get(lang) for c in fld.categories}
         elif fld.type == "integer":
             assert got.fillna(-1).tolist() == want.astype("Float64").fillna(-1).tolist()
@@ -154,7 +194,7 @@ def test_parquet_round_trip_keeps_categoricals(coded, tmp_path):
 
 
 def test_csv_export_writes_a_data_package(coded, tmp_path):
-    from cprstats.datapackage import read_dataset
+    from cprstats.io.datapackage import read_dataset
 
     path = export(coded, tmp_path / "pub" / "d.csv", format="csv")
     assert (path.parent / "datapackage.json").is_file()
@@ -212,7 +252,7 @@ def test_bad_arguments(coded, tmp_path, kwargs, message):
 
 def test_cli_export(coded, tmp_path, capsys):
     from cprstats.cli import main
-    from cprstats.datapackage import write_dataset
+    from cprstats.io.datapackage import write_dataset
 
     src = tmp_path / "data" / "coded.csv"
     write_dataset(coded, src)

@@ -1,7 +1,7 @@
-"""Tests for cprstats.figtext: labels and alt text made from the (suppressed) table.
+"""Tests for cprstats.report.labels: labels and alt text made from the (suppressed) table.
 
 Tables are hand-made with synthetic numbers; expected strings are worked out by hand
-(22 / 33 = 66.7% -> "67%"; Welsh "o" = "of", codebook labels from cprstats/codebook.yaml).
+(22 / 33 = 66.7% -> "67%"; Welsh "o" = "of", codebook labels from cprstats/codebook/codebook.yaml).
 """
 
 from __future__ import annotations
@@ -11,23 +11,34 @@ import pandas as pd
 import pytest
 
 from cprstats.errors import ParameterError
-from cprstats.figtext import alt_text, group_label, level_label, row_labels, signed_number, value_text
+from cprstats.report.labels import alt_text, group_label, level_label, row_labels, signed_number, value_text
 
 
 def _table(hidden: bool) -> pd.DataFrame:
-    tab = pd.DataFrame({"variable": "outcome", "level": ["death", "other"], "group": "all",
-                        "count": [22.0, 3.0], "n": 33, "estimate": [22 / 33, 3 / 33]})
+    tab = pd.DataFrame(
+        {
+            "variable": "outcome",
+            "level": ["death", "other"],
+            "group": "all",
+            "count": [22.0, 3.0],
+            "n": 33,
+            "estimate": [22 / 33, 3 / 33],
+        }
+    )
     if hidden:
         tab.loc[1, ["count", "estimate"]] = np.nan
     return tab
 
 
 def test_alt_text_states_the_numbers_in_english_and_welsh():
-    assert alt_text(_table(False), kind="bar", title="Outcome") == \
-        "Bar chart: Outcome. Death: 67% (22 of 33); Other: 9% (3 of 33)."
+    assert (
+        alt_text(_table(False), kind="bar", title="Outcome")
+        == "Bar chart: Outcome. Death: 67% (22 of 33); Other: 9% (3 of 33)."
+    )
     assert alt_text(_table(False), kind="bar", title="Canlyniad", lang="cy", synthetic=True) == (
         "Siart bar: Canlyniad. Marwolaeth: 67% (22 o 33); Arall: 9% (3 o 33). "
-        "Data synthetig yw'r rhain ac nid ydynt yn disgrifio unrhyw blentyn go iawn.")
+        "Data synthetig yw'r rhain ac nid ydynt yn disgrifio unrhyw blentyn go iawn."
+    )
 
 
 def test_alt_text_never_guesses_a_hidden_value():
@@ -37,26 +48,52 @@ def test_alt_text_never_guesses_a_hidden_value():
 
 
 def test_grouped_alt_text_reads_group_by_group():
-    tab = pd.DataFrame({"variable": "toxic_trio", "level": "true", "group": ["MWW", "all"],
-                        "count": [np.nan, 10.0], "n": [11, 33], "estimate": [np.nan, 10 / 33]})
+    tab = pd.DataFrame(
+        {
+            "variable": "toxic_trio",
+            "level": "true",
+            "group": ["MWW", "all"],
+            "count": [np.nan, 10.0],
+            "n": [11, 33],
+            "estimate": [np.nan, 10 / 33],
+        }
+    )
     assert alt_text(tab, kind="grouped_bar", title="T") == (
-        "Grouped bar chart: T. Mid and West Wales (CYSUR): All three \"toxic trio\" factors: not shown (small number). "
-        "All: All three \"toxic trio\" factors: 30% (10 of 33).")
+        'Grouped bar chart: T. Mid and West Wales (CYSUR): All three "toxic trio" factors: not shown (small number). '
+        'All: All three "toxic trio" factors: 30% (10 of 33).'
+    )
 
 
 def test_heatmap_alt_text_lists_items_then_pairs_most_often_first():
-    tab = pd.DataFrame({"variable": "themes", "level": ["communication", "communication", "escalation"],
-                        "group": ["communication", "escalation", "escalation"], "count": [10.0, 4.0, 7.0]})
+    tab = pd.DataFrame(
+        {
+            "variable": "themes",
+            "level": ["communication", "communication", "escalation"],
+            "group": ["communication", "escalation", "escalation"],
+            "count": [10.0, 4.0, 7.0],
+        }
+    )
     assert alt_text(tab, kind="heatmap", title="Themes") == (
         "Heat map: Themes. Children with each item: Communication: 10; Escalation: 7. "
-        "Recorded together, most often first: Communication with Escalation: 4.")
+        "Recorded together, most often first: Communication with Escalation: 4."
+    )
 
 
 def test_forest_alt_text_uses_percentage_points_and_minus_signs():
-    tab = pd.DataFrame({"variable": "outcome", "level": ["death"], "risk_difference": [-0.125],
-                        "rd_ci_low": [-0.30], "rd_ci_high": [0.05], "ci_level": [0.9]})
-    assert alt_text(tab, kind="forest", title="D", digits=1) == \
-        "Forest plot: D. Death: \u221212.5 percentage points (90% CI \u221230.0 to +5.0)."
+    tab = pd.DataFrame(
+        {
+            "variable": "outcome",
+            "level": ["death"],
+            "risk_difference": [-0.125],
+            "rd_ci_low": [-0.30],
+            "rd_ci_high": [0.05],
+            "ci_level": [0.9],
+        }
+    )
+    assert (
+        alt_text(tab, kind="forest", title="D", digits=1)
+        == "Forest plot: D. Death: \u221212.5 percentage points (90% CI \u221230.0 to +5.0)."
+    )
 
 
 def test_labels_come_from_the_codebook():
@@ -64,7 +101,7 @@ def test_labels_come_from_the_codebook():
     assert level_label("not_in_codebook", "x") == "x"
     assert level_label("has_siblings", "false") == "No"
     tab = pd.DataFrame({"variable": ["outcome", "toxic_trio"], "level": ["death", "true"]})
-    assert row_labels(tab) == ["Outcome for the child: Death", "All three \"toxic trio\" factors"]
+    assert row_labels(tab) == ["Outcome for the child: Death", 'All three "toxic trio" factors']
     assert group_label("rest") == "Rest of Wales"
     assert group_label("post_covid", lang="cy") == "O Covid-19 ymlaen"
     assert group_label("XYZ") == "XYZ"

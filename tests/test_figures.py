@@ -1,4 +1,4 @@
-"""Tests for cprstats.figures (with cprstats.figstyle and cprstats.figmatrix).
+"""Tests for cprstats.report.figures (with cprstats.report.style and cprstats.report.figures).
 
 Every table here is hand-made with synthetic numbers (no real child). Expected values are
 worked out by hand in the test from those numbers (e.g. 22 / 33 = 66.7% -> "67%").
@@ -10,17 +10,26 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cprstats import figures
+import cprstats.report.figures as figures
 from cprstats.errors import ParameterError
-from cprstats.figstyle import MIN_FONT_PT, theme
+from cprstats.report.style import MIN_FONT_PT, theme
 
 
 def _outcome(hidden: bool = False) -> pd.DataFrame:
     """Synthetic: 33 children, 22 died, 9 life-threatening injury, 2 other (hidden when asked)."""
-    tab = pd.DataFrame({
-        "variable": "outcome", "level": ["death", "life_threatening_injury", "other"], "group": "all",
-        "count": [22.0, 9.0, 2.0], "n": 33, "estimate": [22 / 33, 9 / 33, 2 / 33],
-        "ci_low": [0.50, 0.15, 0.02], "ci_high": [0.80, 0.44, 0.20], "ci_level": 0.95})
+    tab = pd.DataFrame(
+        {
+            "variable": "outcome",
+            "level": ["death", "life_threatening_injury", "other"],
+            "group": "all",
+            "count": [22.0, 9.0, 2.0],
+            "n": 33,
+            "estimate": [22 / 33, 9 / 33, 2 / 33],
+            "ci_low": [0.50, 0.15, 0.02],
+            "ci_high": [0.80, 0.44, 0.20],
+            "ci_level": 0.95,
+        }
+    )
     if hidden:
         tab.loc[2, ["count", "estimate", "ci_low", "ci_high"]] = np.nan
         tab["suppressed"] = [False, False, True]
@@ -29,10 +38,19 @@ def _outcome(hidden: bool = False) -> pd.DataFrame:
 
 def _by_period() -> pd.DataFrame:
     """Synthetic: toxic trio before (6/20) and from (4/13, hidden) Covid-19, and overall (10/33)."""
-    return pd.DataFrame({
-        "variable": "toxic_trio", "level": "true", "group": ["pre_covid", "post_covid", "all"],
-        "count": [6.0, np.nan, 10.0], "n": [20, 13, 33], "estimate": [0.3, np.nan, 10 / 33],
-        "ci_low": [0.14, np.nan, 0.17], "ci_high": [0.52, np.nan, 0.48], "ci_level": 0.95})
+    return pd.DataFrame(
+        {
+            "variable": "toxic_trio",
+            "level": "true",
+            "group": ["pre_covid", "post_covid", "all"],
+            "count": [6.0, np.nan, 10.0],
+            "n": [20, 13, 33],
+            "estimate": [0.3, np.nan, 10 / 33],
+            "ci_low": [0.14, np.nan, 0.17],
+            "ci_high": [0.52, np.nan, 0.48],
+            "ci_level": 0.95,
+        }
+    )
 
 
 def _texts(fig) -> list[str]:
@@ -44,11 +62,26 @@ def _texts(fig) -> list[str]:
 @pytest.fixture(scope="module")
 def drawn():
     """One figure of each kind (drawn once for the module: drawing costs time)."""
-    theme_tab = pd.DataFrame({"variable": "themes", "level": ["communication", "communication", "escalation"],
-                              "group": ["communication", "escalation", "escalation"], "count": [10.0, np.nan, 7.0]})
-    comp = pd.DataFrame({"variable": "outcome", "level": ["death", "other"], "group": "post_covid",
-                         "group_ref": "pre_covid", "risk_difference": [0.10, np.nan], "rd_ci_low": [-0.15, np.nan],
-                         "rd_ci_high": [0.33, np.nan], "ci_level": 0.95})
+    theme_tab = pd.DataFrame(
+        {
+            "variable": "themes",
+            "level": ["communication", "communication", "escalation"],
+            "group": ["communication", "escalation", "escalation"],
+            "count": [10.0, np.nan, 7.0],
+        }
+    )
+    comp = pd.DataFrame(
+        {
+            "variable": "outcome",
+            "level": ["death", "other"],
+            "group": "post_covid",
+            "group_ref": "pre_covid",
+            "risk_difference": [0.10, np.nan],
+            "rd_ci_low": [-0.15, np.nan],
+            "rd_ci_high": [0.33, np.nan],
+            "ci_level": 0.95,
+        }
+    )
     return {
         "bar": figures.bar(_outcome(hidden=True), title="Outcome ŵ ŷ â"),
         "grouped_bar": figures.grouped_bar(_by_period(), lang="cy"),
@@ -83,7 +116,6 @@ def test_every_text_is_at_least_10_points(drawn, kind):
 def test_text_font_is_dejavu_sans_which_has_welsh_letters(drawn):
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
-
     from matplotlib.text import Text
 
     (title,) = [t for t in drawn["bar"].findobj(Text) if t.get_text() == "Outcome ŵ ŷ â"]
@@ -155,9 +187,20 @@ def test_forest_axis_names_both_groups(drawn):
 
 def test_cooccurrence_counts_pairs_once():
     # Synthetic: 4 reviews; themes recorded in 3 of them (the 4th is all NA: not recorded).
-    cb_cols = {c: [False, False, False, None] for c in (
-        "advocacy_individual", "advocacy_structural", "communication", "escalation", "recording",
-        "voice_of_child", "hierarchy_of_knowledge", "information_sharing", "partial_assessment")}
+    cb_cols = {
+        c: [False, False, False, None]
+        for c in (
+            "advocacy_individual",
+            "advocacy_structural",
+            "communication",
+            "escalation",
+            "recording",
+            "voice_of_child",
+            "hierarchy_of_knowledge",
+            "information_sharing",
+            "partial_assessment",
+        )
+    }
     cb_cols["communication"] = [True, True, False, None]
     cb_cols["escalation"] = [True, False, True, None]
     df = pd.DataFrame({f"th_{k}": pd.array(v, dtype="boolean") for k, v in cb_cols.items()})
@@ -165,8 +208,11 @@ def test_cooccurrence_counts_pairs_once():
     assert len(co) == 9 * 10 // 2  # each unordered pair once, with the diagonal
     got = co.set_index(["level", "group"])["count"]
     # by hand: communication in rows 1-2, escalation in rows 1 and 3, both in row 1
-    assert (got["communication", "communication"], got["escalation", "escalation"],
-            got["communication", "escalation"]) == (2, 2, 1)
+    assert (
+        got["communication", "communication"],
+        got["escalation", "escalation"],
+        got["communication", "escalation"],
+    ) == (2, 2, 1)
     assert set(co["n"]) == {3}
     with pytest.raises(ParameterError, match="not a multi-response variable"):
         figures.cooccurrence(df, "outcome")

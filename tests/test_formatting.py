@@ -1,14 +1,14 @@
-"""Tests for cprstats.formatting (every table here is synthetic, made up for the test)."""
+"""Tests for cprstats.report.tables (every table here is synthetic, made up for the test)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from cprstats.disclosure import suppress
-from cprstats.policy import disclosure_policy
+from cprstats.disclosure.policy import disclosure_policy
+from cprstats.disclosure.suppression import suppress
 from cprstats.errors import ParameterError
-from cprstats.formatting import footnotes, format_table
+from cprstats.report.tables import footnotes, format_table
 
 
 def props(variable, levels, group, counts, n, **extra):
@@ -91,7 +91,13 @@ def test_wide_layout_has_groups_as_columns_and_a_denominator_row():
         rows.append(props("outcome", ["death", "other"], g, c, n))
     tab = pd.concat(rows, ignore_index=True)
     wide = format_table(tab, layout="wide", by="board")
-    assert wide.columns.tolist() == ["Variable", "Category", "Mid and West Wales (CYSUR)", "Cardiff and Vale of Glamorgan", "All"]
+    assert wide.columns.tolist() == [
+        "Variable",
+        "Category",
+        "Mid and West Wales (CYSUR)",
+        "Cardiff and Vale of Glamorgan",
+        "All",
+    ]
     assert wide["Category"].tolist() == ["Denominator (n)", "Death", "Other"]
     assert wide.iloc[0, 2:].tolist() == ["11", "22", "33"]
     # 6 / 11 = 54.5454...% -> 54.5%
@@ -123,7 +129,9 @@ def test_footnotes_say_what_applies():
 def test_footnotes_record_rounding_and_opt_out():
     tab = props("outcome", ["death", "other"], "MWW", [20, 13], 33)
     rounded = suppress(tab, round_to=5)
-    assert "Counts are rounded to the nearest 5; percentages are calculated from the rounded counts." in footnotes(rounded)
+    assert "Counts are rounded to the nearest 5; percentages are calculated from the rounded counts." in footnotes(
+        rounded
+    )
     out = disclosure_policy("MWW", suppress=False).apply(tab)
     assert any(x.startswith("Suppression switched off by the analyst") for x in footnotes(out))
     assert any(x.startswith("Diffoddwyd yr atal gan y dadansoddwr") for x in footnotes(out, "cy"))

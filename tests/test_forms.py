@@ -1,4 +1,4 @@
-"""Tests for cprstats.forms.read_forms: CSV (with and without BOM), XLSX, YAML files and folders.
+"""Tests for cprstats.forms.reader.read_forms: CSV (with and without BOM), XLSX, YAML files and folders.
 
 Every form here is SYNTHETIC (tests/data/forms/README.md says what each file exercises).
 Reference values: the UTF-8 byte-order mark EF BB BF that Excel's "CSV UTF-8" writes is from the
@@ -93,8 +93,18 @@ def test_csv_values_that_look_like_missing_stay_text(tmp_path):
         ("review_id,local_authority\nA 1,Ynys M\xf4n\n".encode("latin-1"), "line 2 is not UTF-8"),
         (b"PK\x03\x04\x00\x00binary", "not a text file"),
     ],
-    ids=["empty", "header_only", "only_blank_rows", "blank_header", "unnamed_column", "duplicate_header",
-         "ragged_row", "every_row_too_long", "latin1", "binary"],
+    ids=[
+        "empty",
+        "header_only",
+        "only_blank_rows",
+        "blank_header",
+        "unnamed_column",
+        "duplicate_header",
+        "ragged_row",
+        "every_row_too_long",
+        "latin1",
+        "binary",
+    ],
 )
 def test_csv_unreadable(tmp_path, content, fragment):
     p = tmp_path / "forms.csv"
@@ -129,7 +139,7 @@ def test_missing_path_and_unknown_suffix(tmp_path):
 
 
 def test_too_large_file_is_refused(tmp_path, monkeypatch):
-    import cprstats.forms as forms_mod
+    import cprstats.forms.reader as forms_mod
 
     monkeypatch.setattr(forms_mod, "MAX_FORM_BYTES", 10)
     p = tmp_path / "forms.csv"
@@ -153,11 +163,30 @@ def _workbook(path, sheets):
 
 
 XLSX_ROWS = [
-    ("review_id", "child_no", "local_authority", "review_type", "incident_date", "age_months", "n_siblings",
-     "cv_neglect", "child_vulnerabilities_note"),
+    (
+        "review_id",
+        "child_no",
+        "local_authority",
+        "review_type",
+        "incident_date",
+        "age_months",
+        "n_siblings",
+        "cv_neglect",
+        "child_vulnerabilities_note",
+    ),
     ("XL 1 2019", 1, "Ynys Môn", "mapf", dt.datetime(2019, 3, 1), 3, 2.0, True, None),
     (None, None, None, None, None, None, None, None, None),  # a blank row Excel leaves behind
-    ("XL 2 2020", 2.0, "Pen-y-bont ar Ogwr", "Fforwm Proffesiynol Amlasiantaethol", dt.date(2020, 3, 23), 0, 0, False, None),
+    (
+        "XL 2 2020",
+        2.0,
+        "Pen-y-bont ar Ogwr",
+        "Fforwm Proffesiynol Amlasiantaethol",
+        dt.date(2020, 3, 23),
+        0,
+        0,
+        False,
+        None,
+    ),
     ("XL 3 2020", 1, "cardiff", "mapf", "2020-03", 15.5, None, None, None),
 ]
 

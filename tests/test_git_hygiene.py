@@ -33,9 +33,7 @@ def git_files(*patterns: str) -> list[str] | None:
     """Tracked files matching ``patterns`` (all if none), or None when this is not a git checkout."""
     if shutil.which("git") is None:
         return None
-    proc = subprocess.run(
-        ["git", "-C", str(ROOT), "ls-files", "-z", "--", *patterns], capture_output=True, timeout=30
-    )
+    proc = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z", "--", *patterns], capture_output=True, timeout=30)
     if proc.returncode != 0:
         return None
     return [p for p in proc.stdout.decode("utf-8", "replace").split("\0") if p]
@@ -108,7 +106,9 @@ def disclosure_problem(params: dict) -> str | None:
     region = params.get("region", "wales")
     suppress = params.get("suppress")
     threshold = params.get("threshold", 5)
-    off = suppress is False or (isinstance(threshold, (int, float)) and not isinstance(threshold, bool) and threshold <= 1)
+    off = suppress is False or (
+        isinstance(threshold, (int, float)) and not isinstance(threshold, bool) and threshold <= 1
+    )
     if region != "wales" and off:
         return f"region {region!r} with suppression off (suppress={suppress!r}, threshold={threshold!r})"
     return None
@@ -118,9 +118,12 @@ def test_notebook_parameters_are_read_from_cells_and_metadata():
     nb = {
         "cells": [
             {"cell_type": "markdown", "metadata": {"tags": ["parameters"]}, "source": "REGION = 'x'"},
-            {"cell_type": "code", "metadata": {"tags": ["parameters"]},
-             "source": ["DATA = 'wales'\n", "REGION = 'wales'\n", "SUPPRESS = None\n", "OUT = Path('x')\n"]},
-            {"cell_type": "code", "metadata": {"tags": ["injected-parameters"]}, "source": "REGION = \"MWW\"\n"},
+            {
+                "cell_type": "code",
+                "metadata": {"tags": ["parameters"]},
+                "source": ["DATA = 'wales'\n", "REGION = 'wales'\n", "SUPPRESS = None\n", "OUT = Path('x')\n"],
+            },
+            {"cell_type": "code", "metadata": {"tags": ["injected-parameters"]}, "source": 'REGION = "MWW"\n'},
         ],
         "metadata": {"papermill": {"parameters": {"SUPPRESS": False}}},
     }
@@ -187,8 +190,11 @@ def test_figures_rule(manifest, ok):
 
 
 def test_committed_figures_come_from_the_default_all_wales_run(tracked):
-    figures = [f for f in tracked if f.startswith("figures/") and f != "figures/manifest.json"
-               and not f.endswith((".md", ".gitkeep"))]
+    figures = [
+        f
+        for f in tracked
+        if f.startswith("figures/") and f != "figures/manifest.json" and not f.endswith((".md", ".gitkeep"))
+    ]
     manifest_path = ROOT / "figures" / "manifest.json"
     if not figures and not manifest_path.exists():
         pytest.skip("no committed figures yet")

@@ -1,4 +1,4 @@
-"""Tests for cprstats.guard: the identifier screen on raw coding forms.
+"""Tests for cprstats.forms.guard: the identifier screen on raw coding forms.
 
 Where the reference values come from (no real person's data appears here):
 
@@ -24,9 +24,10 @@ import pandas as pd
 import pytest
 
 import cprstats
-from cprstats import guard
+import cprstats.forms.guard as guard
 from cprstats.errors import CodingError, ParameterError
-from cprstats.identifiers import mask
+from cprstats.forms.identifiers import mask
+
 
 def forms(data: dict, source: str = "forms.csv", files=None) -> pd.DataFrame:
     n = len(next(iter(data.values())))
@@ -152,7 +153,10 @@ def test_identifier_values_are_found_and_masked(value, kind):
     assert len(out) == 1
     rec = out.iloc[0]
     assert (rec["file"], rec["row"], rec["review_id"], rec["field"]) == ("forms.csv", 3, "WG S71 2023", "coder_note")
-    assert rec["problem"] == f"column 'coder_note' holds what looks like {kind}; remove it from the forms (the value is hidden here)"
+    assert (
+        rec["problem"]
+        == f"column 'coder_note' holds what looks like {kind}; remove it from the forms (the value is hidden here)"
+    )
     assert rec["value"] != value and rec["value"] == mask(value)
     # no four consecutive digits or letters of the identifier survive anywhere in the problem
     blob = " ".join(map(str, rec.tolist()))
@@ -183,7 +187,9 @@ def test_identifier_in_review_id_hides_the_review_id_too():
 
 
 # ------------------------------------------------------------------ dates
-@pytest.mark.parametrize("value", ["12/03/2010", "2010-03-12", "12 March 2010", "3rd of May 2009", "12 Mawrth 2010", "1/2/10"])
+@pytest.mark.parametrize(
+    "value", ["12/03/2010", "2010-03-12", "12 March 2010", "3rd of May 2009", "12 Mawrth 2010", "1/2/10"]
+)
 def test_full_dates_in_unknown_columns_could_be_dates_of_birth(value):
     d = clean()
     d["when"] = [value, "", ""]
@@ -301,8 +307,8 @@ def test_shared_synthetic_forms_pass(small_forms):
 
 
 def test_shipped_example_forms_pass():
-    # the synthetic example forms shipped with the package (cprstats/data/*_forms.csv)
-    examples = pytest.importorskip("cprstats.examples")
+    # the synthetic example forms shipped with the package (cprstats/datasets/data/*_forms.csv)
+    examples = pytest.importorskip("cprstats.datasets.examples")
     checked = 0
     for name in examples.list_examples()["name"]:
         try:

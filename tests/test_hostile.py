@@ -33,7 +33,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cprstats
-from cprstats import errors, safeio
+import cprstats.io as safeio
+from cprstats import errors
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 MANIFEST = yaml.safe_load((HOSTILE / "manifest.yaml").read_text(encoding="utf-8"))
@@ -180,7 +181,7 @@ def _write_big_csv(path: Path, size: int) -> None:
 
 @pytest.mark.slow
 def test_100_mb_file_is_refused_with_bounded_memory(tmp_path):
-    from cprstats import forms as forms_module
+    import cprstats.forms.reader as forms_module
 
     size = 100 * 2**20
     if forms_module.MAX_FORM_BYTES >= size:
@@ -203,7 +204,7 @@ def test_100_mb_file_is_refused_with_bounded_memory(tmp_path):
 
 
 def test_size_cap_also_applies_inside_a_yaml_folder(tmp_path, monkeypatch):
-    from cprstats import forms as forms_module
+    import cprstats.forms.reader as forms_module
 
     monkeypatch.setattr(forms_module, "MAX_FORM_BYTES", 1000)
     folder = tmp_path / "forms"
@@ -221,8 +222,10 @@ def test_size_cap_also_applies_inside_a_yaml_folder(tmp_path, monkeypatch):
 # ------------------------------------------------------------------ property tests
 CB = cprstats.load_codebook()
 NAMES = [f.name for f in CB.input_fields] + [c for f in CB.multi_fields for c in f.option_columns][:20]
-CODES = sorted({c.value for f in CB.fields.values() for c in f.categories} | {
-    c.label.en for f in CB.fields.values() for c in f.categories})
+CODES = sorted(
+    {c.value for f in CB.fields.values() for c in f.categories}
+    | {c.label.en for f in CB.fields.values() for c in f.categories}
+)
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=25)
 CELL = st.one_of(
     TEXT,
@@ -255,8 +258,12 @@ def test_arbitrary_bytes_only_raise_own_errors(data, suffix):
 
 
 @PROPERTY
-@given(header=HEADER, cells=st.lists(st.lists(CELL, min_size=8, max_size=8), min_size=0, max_size=5),
-       bom=st.booleans(), crlf=st.booleans())
+@given(
+    header=HEADER,
+    cells=st.lists(st.lists(CELL, min_size=8, max_size=8), min_size=0, max_size=5),
+    bom=st.booleans(),
+    crlf=st.booleans(),
+)
 def test_arbitrary_csv_tables_only_raise_own_errors(header, cells, bom, crlf):
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n" if crlf else "\n")
@@ -280,9 +287,13 @@ YAML_VALUE = st.recursive(
 
 
 @PROPERTY
-@given(forms=st.one_of(st.dictionaries(st.one_of(st.sampled_from(NAMES), TEXT), YAML_VALUE, max_size=8),
-                       st.lists(st.dictionaries(st.sampled_from(NAMES), YAML_VALUE, max_size=6), max_size=3),
-                       YAML_VALUE))
+@given(
+    forms=st.one_of(
+        st.dictionaries(st.one_of(st.sampled_from(NAMES), TEXT), YAML_VALUE, max_size=8),
+        st.lists(st.dictionaries(st.sampled_from(NAMES), YAML_VALUE, max_size=6), max_size=3),
+        YAML_VALUE,
+    )
+)
 def test_arbitrary_yaml_forms_only_raise_own_errors(forms):
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "form.yaml"
@@ -293,7 +304,9 @@ def test_arbitrary_yaml_forms_only_raise_own_errors(forms):
 
 
 @settings(PROPERTY, max_examples=20)  # code_reviews runs on every example here
-@given(header=HEADER, cells=st.lists(st.lists(st.one_of(CELL, st.none()), min_size=8, max_size=8), min_size=1, max_size=5))
+@given(
+    header=HEADER, cells=st.lists(st.lists(st.one_of(CELL, st.none()), min_size=8, max_size=8), min_size=1, max_size=5)
+)
 def test_arbitrary_frames_only_raise_own_errors_in_coder_and_guard(header, cells):
     if len(set(header)) != len(header):
         header = list(dict.fromkeys(header))

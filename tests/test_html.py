@@ -1,4 +1,4 @@
-"""Tests for cprstats.html: the self-contained, accessible HTML report and the index of reports.
+"""Tests for cprstats.report.page: the self-contained, accessible HTML report and the index of reports.
 
 The notebook is built by hand (nbformat), its outputs made from cprstats display objects
 without running a kernel. All data shown is synthetic.
@@ -16,13 +16,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cprstats.display import html_table
-from cprstats.html import index_html, notebook_to_html
+from cprstats.report.blocks import html_table
+from cprstats.report.page import index_html, notebook_to_html
 
 # a 1 x 1 white PNG
-_PNG = base64.b64encode(bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4f20000000049454e44ae426082")).decode()
+_PNG = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4f20000000049454e44ae426082"
+    )
+).decode()
 
 
 class _Page(HTMLParser):
@@ -64,10 +67,16 @@ def _notebook(path: Path) -> Path:
     def shown(block):
         return v4.new_output("display_data", data={"text/html": block._repr_html_(), "text/plain": repr(block)})
 
-    table = html_table(pd.DataFrame({"Category": ["Death", "Other"], "All": ["22 (66.7%)", "*"]}),
-                       caption="Outcome (synthetic data)", notes=["* not shown"])
-    figure = ('<figure class="report-figure"><img src="data:image/png;base64,' + _PNG +
-              '" alt="Bar chart: Outcome. Death: 67% (22 of 33)."><figcaption>Outcome</figcaption></figure>')
+    table = html_table(
+        pd.DataFrame({"Category": ["Death", "Other"], "All": ["22 (66.7%)", "*"]}),
+        caption="Outcome (synthetic data)",
+        notes=["* not shown"],
+    )
+    figure = (
+        '<figure class="report-figure"><img src="data:image/png;base64,'
+        + _PNG
+        + '" alt="Bar chart: Outcome. Death: 67% (22 of 33)."><figcaption>Outcome</figcaption></figure>'
+    )
     cells = [
         v4.new_code_cell("DATA = 'wales'", metadata={"tags": ["parameters"]}),
         v4.new_markdown_cell("# Children and families\n\nUntagged prose, shown in both languages."),
@@ -77,19 +86,52 @@ def _notebook(path: Path) -> Path:
         v4.new_code_cell("rep.table(...)", outputs=[shown(table)]),
         v4.new_code_cell("rep.figure(...)", outputs=[v4.new_output("display_data", data={"text/html": figure})]),
         v4.new_code_cell("plt.show()", outputs=[v4.new_output("display_data", data={"image/png": _PNG})]),
-        v4.new_code_cell("df", outputs=[v4.new_output("execute_result", execution_count=4, data={
-            "text/html": pd.DataFrame({"a": [1]}).to_html(), "text/plain": "   a\n0  1"})]),
-        v4.new_code_cell("print()", outputs=[v4.new_output("stream", name="stdout", text="outcome=death: 22/33\n"),
-                                              v4.new_output("stream", name="stderr", text="FutureWarning: noise\n")]),
-        v4.new_code_cell("secret_code()", outputs=[v4.new_output("stream", name="stdout", text="hidden cell\n")],
-                         metadata={"tags": ["remove-cell"]}),
-        v4.new_code_cell("1/0", outputs=[v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero",
-                                                       traceback=["Traceback (most recent call last)", "/home/x.py"])]),
-        v4.new_code_cell("<script>", outputs=[v4.new_output("display_data", data={
-            "text/html": '<script src="https://cdn.example/require.js"></script><p>after</p>'})]),
+        v4.new_code_cell(
+            "df",
+            outputs=[
+                v4.new_output(
+                    "execute_result",
+                    execution_count=4,
+                    data={"text/html": pd.DataFrame({"a": [1]}).to_html(), "text/plain": "   a\n0  1"},
+                )
+            ],
+        ),
+        v4.new_code_cell(
+            "print()",
+            outputs=[
+                v4.new_output("stream", name="stdout", text="outcome=death: 22/33\n"),
+                v4.new_output("stream", name="stderr", text="FutureWarning: noise\n"),
+            ],
+        ),
+        v4.new_code_cell(
+            "secret_code()",
+            outputs=[v4.new_output("stream", name="stdout", text="hidden cell\n")],
+            metadata={"tags": ["remove-cell"]},
+        ),
+        v4.new_code_cell(
+            "1/0",
+            outputs=[
+                v4.new_output(
+                    "error",
+                    ename="ZeroDivisionError",
+                    evalue="division by zero",
+                    traceback=["Traceback (most recent call last)", "/home/x.py"],
+                )
+            ],
+        ),
+        v4.new_code_cell(
+            "<script>",
+            outputs=[
+                v4.new_output(
+                    "display_data",
+                    data={"text/html": '<script src="https://cdn.example/require.js"></script><p>after</p>'},
+                )
+            ],
+        ),
     ]
-    nb = v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                                "language": "python"}})
+    nb = v4.new_notebook(
+        cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
     nbformat.write(nb, path)
     return path
 
@@ -154,9 +196,15 @@ def test_errors_keep_their_message_not_the_traceback_and_warnings_go(reports):
 
 
 def test_index_links_every_report_with_its_status(tmp_path):
-    runs = pd.DataFrame({"region": ["MWW", "wales", "wales"], "period": ["all", "all", "pre_covid"],
-                         "notebook": ["01_children", "01_children", "02_agencies"], "status": ["ok", "ok", "failed"],
-                         "html": ["MWW/all/01_children.html", "wales/all/01_children.html", None]})
+    runs = pd.DataFrame(
+        {
+            "region": ["MWW", "wales", "wales"],
+            "period": ["all", "all", "pre_covid"],
+            "notebook": ["01_children", "01_children", "02_agencies"],
+            "status": ["ok", "ok", "failed"],
+            "html": ["MWW/all/01_children.html", "wales/all/01_children.html", None],
+        }
+    )
     path = index_html(tmp_path, runs, lang="cy")
     assert path == tmp_path / "index.html"
     page = _parse(path)
@@ -176,10 +224,24 @@ def test_report_renders_in_a_headless_browser(reports, tmp_path):
     profile = tempfile.mkdtemp()
     try:
         subprocess.run(
-            ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-             f"--screenshot={shot}", "--window-size=1000,1400", reports["cy"].resolve().as_uri()],
-            check=True, capture_output=True, timeout=120)
+            [
+                "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                f"--user-data-dir={profile}",
+                f"--screenshot={shot}",
+                "--window-size=1000,1400",
+                reports["cy"].resolve().as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     data = shot.read_bytes()

@@ -1,4 +1,4 @@
-"""Tests for cprstats.htmlclean: nothing runs, nothing is fetched, headings and tables are accessible.
+"""Tests for cprstats.report.sanitise: nothing runs, nothing is fetched, headings and tables are accessible.
 
 The hostile inputs are the usual ways a page runs code or loads something (OWASP XSS filter
 evasion cheat sheet patterns: script tags, event handlers, javascript: URLs, CSS url()).
@@ -6,7 +6,7 @@ evasion cheat sheet patterns: script tags, event handlers, javascript: URLs, CSS
 
 from __future__ import annotations
 
-from cprstats.htmlclean import clean_html, is_external
+from cprstats.report.sanitise import clean_html, is_external
 
 
 def _clean(html: str):
@@ -19,9 +19,21 @@ def test_scripts_handlers_and_fetches_are_removed():
         '<img src="https://e.org/a.png" alt="A chart"><img src="x.png"><a href="javascript:alert(1)">j</a>'
         '<link rel="stylesheet" href="https://cdn.org/a.css"><iframe src="https://e.org"></iframe>'
         '<style>body{}</style><!-- <script>c()</script> --><svg><script>d()</script><circle r="1"/></svg>'
-        '<img src="data:text/html;base64,PHNjcmlwdD4=" alt="bad">').html
-    for bad in ("<script", "onclick", "url(", "https://e.org/a.png", "javascript:", "<link", "<iframe", "<style",
-                "c()", "d()", "data:text/html"):
+        '<img src="data:text/html;base64,PHNjcmlwdD4=" alt="bad">'
+    ).html
+    for bad in (
+        "<script",
+        "onclick",
+        "url(",
+        "https://e.org/a.png",
+        "javascript:",
+        "<link",
+        "<iframe",
+        "<style",
+        "c()",
+        "d()",
+        "data:text/html",
+    ):
         assert bad not in out, bad
     assert '<span class="image-alt">A chart</span>' in out
     assert '<img src="x.png" alt="No description">' in out
@@ -37,14 +49,24 @@ def test_headings_have_no_gaps_and_one_h1():
 
 
 def test_tables_get_a_caption_and_scoped_headers():
-    out = _clean("<table><thead><tr><th>a</th></tr></thead><tbody><tr><th>r</th><td>1</td></tr></tbody></table>"
-                 "<table><caption>Mine</caption><tr><td>1</td></tr></table>").html
+    out = _clean(
+        "<table><thead><tr><th>a</th></tr></thead><tbody><tr><th>r</th><td>1</td></tr></tbody></table>"
+        "<table><caption>Mine</caption><tr><td>1</td></tr></table>"
+    ).html
     assert out.startswith('<table><caption>Table 1</caption><thead><tr><th scope="col">a</th>')
     assert '<th scope="row">r</th>' in out and "<caption>Mine</caption>" in out and "Table 2" not in out
 
 
 def test_links_to_the_web_become_citations():
     out = _clean('<p>See <a href="https://gov.wales/x">the guidance</a> and <a href="#top">top</a>.</p>').html
-    assert out == '<p>See <span class="citation">the guidance</span> (https://gov.wales/x) and <a href="#top">top</a>.</p>'
-    assert [is_external(u) for u in ("http://a", "HTTPS://a", "//a", "ftp://a", "a/b.html", "#x")] == \
-        [True, True, True, True, False, False]
+    assert (
+        out == '<p>See <span class="citation">the guidance</span> (https://gov.wales/x) and <a href="#top">top</a>.</p>'
+    )
+    assert [is_external(u) for u in ("http://a", "HTTPS://a", "//a", "ftp://a", "a/b.html", "#x")] == [
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]

@@ -1,4 +1,4 @@
-"""Tests for cprstats.i18n and cprstats/strings.yaml (all example numbers are synthetic)."""
+"""Tests for cprstats.codebook.i18n and cprstats/codebook/strings.yaml (all example numbers are synthetic)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,18 @@ import sys
 import pandas as pd
 import pytest
 
-from cprstats import i18n
+import cprstats.codebook.i18n as i18n
+from cprstats.codebook.i18n import (
+    format_count,
+    format_month,
+    format_number,
+    format_percent,
+    placeholders,
+    t,
+    texts,
+    untranslated,
+)
 from cprstats.errors import ParameterError
-from cprstats.i18n import format_count, format_month, format_number, format_percent, placeholders, t, texts, untranslated
 
 
 def test_every_string_has_english_and_welsh():
@@ -51,8 +60,18 @@ def test_statswales_marker_wording():
 
 
 def test_required_ui_strings_exist_in_both_languages():
-    for key in ("heading.count", "heading.percentage", "heading.ci", "heading.group", "group.all", "heading.total",
-                "footnote.synthetic", "footnote.opted_out", "section.summary", "section.methods"):
+    for key in (
+        "heading.count",
+        "heading.percentage",
+        "heading.ci",
+        "heading.group",
+        "group.all",
+        "heading.total",
+        "footnote.synthetic",
+        "footnote.opted_out",
+        "section.summary",
+        "section.methods",
+    ):
         assert t(key, "en", level=95) and t(key, "cy", level=95)
     assert t("footnote.synthetic") == "These data are synthetic and describe no real child."
     assert t("footnote.opted_out").startswith("Suppression switched off by the analyst")
@@ -119,8 +138,20 @@ def test_numbers_and_counts():
 
 def test_welsh_month_names():
     # the twelve Welsh month names, each seen on a Welsh Government page cited in strings.yaml
-    months = ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref",
-              "Tachwedd", "Rhagfyr"]
+    months = [
+        "Ionawr",
+        "Chwefror",
+        "Mawrth",
+        "Ebrill",
+        "Mai",
+        "Mehefin",
+        "Gorffennaf",
+        "Awst",
+        "Medi",
+        "Hydref",
+        "Tachwedd",
+        "Rhagfyr",
+    ]
     assert [format_month(f"2020-{m:02d}", "cy") for m in range(1, 13)] == [f"{name} 2020" for name in months]
     assert format_month(pd.Period("2020-03", "M")) == "March 2020"
     assert format_month(dt.date(2024, 10, 1), "cy") == "Hydref 2024"
@@ -132,7 +163,7 @@ def test_welsh_month_names():
 
 def test_importing_stays_cheap():
     code = (
-        "import sys, cprstats.i18n, cprstats.disclosure, cprstats.formatting;"
+        "import sys, cprstats.codebook.i18n, cprstats.disclosure.suppression, cprstats.report.tables;"
         "print(sorted(m for m in ('yaml', 'scipy', 'scipy.optimize', 'matplotlib') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()

@@ -1,4 +1,4 @@
-"""Tests for cprstats.identifiers: the patterns behind the identifier guard.
+"""Tests for cprstats.forms.identifiers: the patterns behind the identifier guard.
 
 Where the reference values come from (no real person's data appears here):
 
@@ -28,21 +28,52 @@ from __future__ import annotations
 
 import pytest
 
-from cprstats.identifiers import fold, has_full_date, header_kind, header_words, mask, nhs_number_valid, value_kind
+from cprstats.forms.identifiers import (
+    fold,
+    has_full_date,
+    header_kind,
+    header_words,
+    mask,
+    nhs_number_valid,
+    value_kind,
+)
 
 
 @pytest.mark.parametrize(
     "header, kind",
     [
-        ("Child name", "name"), ("ChildName", "name"), ("first_name", "name"), ("Surname", "name"),
-        ("Sibling names", "name"), ("initials", "name"), ("Enw'r plentyn", "name"), ("Cyfenw", "name"),
-        ("DOB", "dob"), ("date_of_birth", "dob"), ("Birth date", "dob"), ("Dyddiad geni", "dob"), ("pen-blwydd", "dob"),
-        ("Address", "address"), ("town", "address"), ("Cyfeiriad", "address"),
-        ("Post code", "postcode"), ("Cod post", "postcode"), ("Côd post", "postcode"),
-        ("NHS number", "nhs"), ("nhs_no", "nhs"), ("NHS No.", "nhs"), ("Rhif GIG", "nhs"),
-        ("Telephone", "phone"), ("Mobile", "phone"), ("Rhif ffôn", "phone"),
-        ("e-mail", "email"), ("Email address", "email"), ("E-bost", "email"),
-        ("case_ref", "record"), ("Client ID", "record"), ("Pupil UPN", "record"),
+        ("Child name", "name"),
+        ("ChildName", "name"),
+        ("first_name", "name"),
+        ("Surname", "name"),
+        ("Sibling names", "name"),
+        ("initials", "name"),
+        ("Enw'r plentyn", "name"),
+        ("Cyfenw", "name"),
+        ("DOB", "dob"),
+        ("date_of_birth", "dob"),
+        ("Birth date", "dob"),
+        ("Dyddiad geni", "dob"),
+        ("pen-blwydd", "dob"),
+        ("Address", "address"),
+        ("town", "address"),
+        ("Cyfeiriad", "address"),
+        ("Post code", "postcode"),
+        ("Cod post", "postcode"),
+        ("Côd post", "postcode"),
+        ("NHS number", "nhs"),
+        ("nhs_no", "nhs"),
+        ("NHS No.", "nhs"),
+        ("Rhif GIG", "nhs"),
+        ("Telephone", "phone"),
+        ("Mobile", "phone"),
+        ("Rhif ffôn", "phone"),
+        ("e-mail", "email"),
+        ("Email address", "email"),
+        ("E-bost", "email"),
+        ("case_ref", "record"),
+        ("Client ID", "record"),
+        ("Pupil UPN", "record"),
     ],
 )
 def test_header_kind(header, kind):
@@ -66,10 +97,17 @@ def test_header_words_and_fold():
 @pytest.mark.parametrize(
     "value, kind",
     [
-        ("943 476 5919", "nhs"), ("9434765919", "nhs"), ("943-476-5919", "nhs"),
-        ("CF10 1AA", "postcode"), ("sa1 1aa", "postcode"), ("Lives at M1 1AE", "postcode"),
-        ("07700 900123", "phone"), ("+44 7700 900123", "phone"), ("+44 (0)29 2018 0123", "phone"),
-        ("029 2018 0123", "phone"), ("a.b@example.org", "email"),
+        ("943 476 5919", "nhs"),
+        ("9434765919", "nhs"),
+        ("943-476-5919", "nhs"),
+        ("CF10 1AA", "postcode"),
+        ("sa1 1aa", "postcode"),
+        ("Lives at M1 1AE", "postcode"),
+        ("07700 900123", "phone"),
+        ("+44 7700 900123", "phone"),
+        ("+44 (0)29 2018 0123", "phone"),
+        ("029 2018 0123", "phone"),
+        ("a.b@example.org", "email"),
     ],
 )
 def test_value_kind(value, kind):
@@ -78,8 +116,19 @@ def test_value_kind(value, kind):
 
 @pytest.mark.parametrize(
     "value",
-    ["CYSUR 4 2019", "WG S71 2023", "CPR FLINT 2", "NWSB 2 2020", "2019-03", "12", "0.12345678901", "2019 2020 2021",
-     "SA1", "9434765918", "+1 202 555 0100"],
+    [
+        "CYSUR 4 2019",
+        "WG S71 2023",
+        "CPR FLINT 2",
+        "NWSB 2 2020",
+        "2019-03",
+        "12",
+        "0.12345678901",
+        "2019 2020 2021",
+        "SA1",
+        "9434765918",
+        "+1 202 555 0100",
+    ],
 )
 def test_values_that_hold_no_identifier(value):
     assert value_kind(value) is None
@@ -87,9 +136,18 @@ def test_values_that_hold_no_identifier(value):
 
 @pytest.mark.parametrize(
     "value, full",
-    [("12/03/2010", True), ("2010-03-12", True), ("12 March 2010", True), ("3rd of May 2009", True),
-     ("12 Mawrth 2010", True), ("1/2/10", True), ("2019-03", False), ("03/2010", False), ("13/13/2010", False),
-     ("ok", False)],
+    [
+        ("12/03/2010", True),
+        ("2010-03-12", True),
+        ("12 March 2010", True),
+        ("3rd of May 2009", True),
+        ("12 Mawrth 2010", True),
+        ("1/2/10", True),
+        ("2019-03", False),
+        ("03/2010", False),
+        ("13/13/2010", False),
+        ("ok", False),
+    ],
 )
 def test_has_full_date(value, full):
     assert has_full_date(value) is full

@@ -22,7 +22,7 @@ NAMES = ["Olwen Pritchard", "Gethin Llewellyn"]  # invented names, planted to be
 
 
 def _forms_with_names(tmp_path: Path) -> Path:
-    src = cprstats.examples.forms_path("wales")
+    src = cprstats.datasets.examples.forms_path("wales")
     with open(src, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     rows[0].append("Child name")
@@ -35,8 +35,9 @@ def _forms_with_names(tmp_path: Path) -> Path:
 
 
 def _cli(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "cprstats.cli", *args], capture_output=True, text=True,
-                          timeout=120, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "cprstats", *args], capture_output=True, text=True, timeout=120, **kw
+    )
 
 
 @pytest.mark.parametrize("keep", [False, True])
@@ -65,14 +66,18 @@ def test_kept_columns_are_screened_even_when_the_identifier_check_is_off(tmp_pat
 @pytest.mark.parametrize("delay", [0.5, 1.5, 3.0])
 def test_code_interrupted_at_any_moment_leaves_a_whole_file_or_none(tmp_path, delay):
     # ~8,000 forms take a few seconds to code and write, so the signal lands at different stages.
-    from cprstats.synth import generate
-    from cprstats.safeio import write_csv
+    from cprstats.io import write_csv
+    from cprstats.synth.generator import generate
 
     forms = tmp_path / "forms.csv"
     write_csv(generate(8000, seed=7), forms)
     out_dir = tmp_path / "processed"
-    proc = subprocess.Popen([sys.executable, "-m", "cprstats.cli", "code", str(forms), "-o", str(out_dir / "coded.csv")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cprstats", "code", str(forms), "-o", str(out_dir / "coded.csv")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(delay)
     proc.send_signal(signal.SIGTERM)
     stdout, stderr = proc.communicate(timeout=120)

@@ -1,4 +1,4 @@
-"""Tests of cprstats.intervals against published and R-computed reference values.
+"""Tests of cprstats.stats.intervals against published and R-computed reference values.
 
 Every reference value names its source. "R binom" values are R package binom's
 ``binom.confint(x, n, tol = 1e-8)`` output as stored (with the R call) in statsmodels'
@@ -11,12 +11,18 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import beta, nchypergeom_fisher, norm
 
 from cprstats.errors import ParameterError
-from cprstats.intervals import (
-    EXACT_OR_SUPPORT, METHODS, check_ci_level, difference_ci, odds_ratio_ci, proportion_ci,
+from cprstats.stats.intervals import (
+    EXACT_OR_SUPPORT,
+    METHODS,
+    check_ci_level,
+    difference_ci,
+    odds_ratio_ci,
+    proportion_ci,
 )
 
 # Newcombe RG (1998) Stat Med 17:857-872, Table I: 95% intervals, 4 decimals.
@@ -39,15 +45,21 @@ def test_single_proportion_matches_newcombe_table_i(count, n, wilson, exact):
 
 # R binom::binom.confint(x, n, tol = 1e-8), rows "bayes" (Jeffreys prior, equal tails), "exact", "wilson"
 R_BINOM = {
-    (18, 20): {"jeffreys": (0.716146742695748, 0.97862751197755),
-               "clopper-pearson": (0.6830172859809176, 0.9876514728297052),
-               "wilson": (0.6989663547715128, 0.972133518786232)},
-    (4, 20): {"jeffreys": (0.07152005247873425, 0.4082257625169254),
-              "clopper-pearson": (0.05733399705003284, 0.436614002996668),
-              "wilson": (0.0806576625797981, 0.4160174322518935)},
-    (4, 200): {"jeffreys": (0.00678759879519299, 0.0468465669668423),
-               "clopper-pearson": (0.005475565879556443, 0.05041360908989634),
-               "wilson": (0.00780442641634947, 0.05028708690582643)},
+    (18, 20): {
+        "jeffreys": (0.716146742695748, 0.97862751197755),
+        "clopper-pearson": (0.6830172859809176, 0.9876514728297052),
+        "wilson": (0.6989663547715128, 0.972133518786232),
+    },
+    (4, 20): {
+        "jeffreys": (0.07152005247873425, 0.4082257625169254),
+        "clopper-pearson": (0.05733399705003284, 0.436614002996668),
+        "wilson": (0.0806576625797981, 0.4160174322518935),
+    },
+    (4, 200): {
+        "jeffreys": (0.00678759879519299, 0.0468465669668423),
+        "clopper-pearson": (0.005475565879556443, 0.05041360908989634),
+        "wilson": (0.00780442641634947, 0.05028708690582643),
+    },
 }
 
 
@@ -108,8 +120,7 @@ def test_count_above_n_is_refused():
 
 
 @settings(max_examples=150, deadline=None)
-@given(n=st.integers(1, 400), data=st.data(), method=st.sampled_from(METHODS),
-       level=st.floats(0.5, 0.999))
+@given(n=st.integers(1, 400), data=st.data(), method=st.sampled_from(METHODS), level=st.floats(0.5, 0.999))
 def test_interval_contains_estimate_and_stays_in_unit_interval(n, data, method, level):
     count = data.draw(st.integers(0, n))
     low, high = proportion_ci(count, n, method=method, ci_level=level)

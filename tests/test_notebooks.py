@@ -19,13 +19,20 @@ import nbformat
 import pytest
 
 import cprstats
-from cprstats.i18n import t
+from cprstats.codebook.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NAMES = [p.stem for p in NOTEBOOKS]
-EXPECTED = ["01_children_and_families", "02_agencies", "03_themes_and_learning", "04_periods", "05_regions",
-            "06_published_findings", "07_coder_agreement"]
+EXPECTED = [
+    "01_children_and_families",
+    "02_agencies",
+    "03_themes_and_learning",
+    "04_periods",
+    "05_regions",
+    "06_published_findings",
+    "07_coder_agreement",
+]
 
 
 def test_every_notebook_of_the_design_is_there():
@@ -96,14 +103,14 @@ def _page(path: Path) -> _Page:
 @pytest.fixture(scope="module")
 def small_region_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("run_mww")
-    res = cprstats.runner.run(None, ["MWW"], ["post_covid"], lang="en", jobs=2, output=out, progress=False)
+    res = cprstats.runner.execution.run(None, ["MWW"], ["post_covid"], lang="en", jobs=2, output=out, progress=False)
     return res
 
 
 @pytest.fixture(scope="module")
 def welsh_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("run_cy")
-    res = cprstats.runner.run(None, ["CTM"], ["all"], lang="cy", jobs=2, output=out, progress=False)
+    res = cprstats.runner.execution.run(None, ["CTM"], ["all"], lang="cy", jobs=2, output=out, progress=False)
     return res
 
 

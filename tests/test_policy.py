@@ -1,4 +1,4 @@
-"""Tests for cprstats.policy: suppression on by default below all-Wales, opt-out logged.
+"""Tests for cprstats.disclosure.policy: suppression on by default below all-Wales, opt-out logged.
 
 The rule tested is DESIGN.md "Disclosure control defaults": on by default for any output
 below all-Wales level; an explicit, logged opt-out. All tables are synthetic.
@@ -11,8 +11,8 @@ import logging
 import pandas as pd
 import pytest
 
+from cprstats.disclosure.policy import DisclosurePolicy, disclosure_policy
 from cprstats.errors import ParameterError
-from cprstats.policy import DisclosurePolicy, disclosure_policy
 
 
 def table(levels, group, counts, n):
@@ -59,6 +59,6 @@ def test_policy_bad_scope_suggests():
 
 
 def test_old_import_path_still_works():
-    from cprstats.disclosure import disclosure_policy as old
+    from cprstats.disclosure.suppression import disclosure_policy as old
 
     assert old is disclosure_policy

@@ -1,4 +1,4 @@
-"""Tests of cprstats.published: the published figures and the reproduction check.
+"""Tests of cprstats.datasets.published: the published figures and the reproduction check.
 
 Every reference number below is typed from the source document, the training deck
 "Learning together from a thematic review of regional CPRs & MAPFs" (Peach & Gordon;
@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import cprstats
-from cprstats.published import FIGURE_COLUMNS, RESULT_COLUMNS, SOURCES
+from cprstats.datasets.published import FIGURE_COLUMNS, RESULT_COLUMNS, SOURCES
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +56,13 @@ def test_mcmanus_figures_against_the_deck(mc):
     assert old == round(33 / 5) == 7  # "a fifth were 13 years old and over" (deck)
     sib = mc["has_siblings"].astype(bool)
     assert sib.sum() == round(33 * 3 / 4) == 25  # "3/4 of the children had a sibling" (deck)
-    assert (mc.loc[sib, "has_half_siblings"] == "yes").sum() == round(25 / 3) == 8  # "Of these, a third had half-siblings" (deck)
+    assert (
+        (mc.loc[sib, "has_half_siblings"] == "yes").sum() == round(25 / 3) == 8
+    )  # "Of these, a third had half-siblings" (deck)
     large = mc["large_sibling_group"].sum()
-    assert round(100 * large / 33) == 45 and large == 15  # "45% recorded a large sibling group (3 or more children)" (deck)
+    assert (
+        round(100 * large / 33) == 45 and large == 15
+    )  # "45% recorded a large sibling group (3 or more children)" (deck)
     known = mc["youngest"].dropna()
     assert len(known) == 21  # "youngest child in 66% of 21 cases" (deck)
     assert math.floor(100 * known.sum() / 21) == 66 and known.sum() == 14  # 14/21 = 66.7%, quoted as 66%
@@ -96,10 +100,21 @@ def test_mww_figures_against_the_slides(mww):
     assert set(mww["period"].astype(str)) == {"pre_covid", "post_covid"}
     # "Emerging Themes": Advocacy & Empowerment (Individual & Structural), Communication, Escalation,
     # Recording, Voice of the Child (MWW slides)
-    for theme in ("advocacy_individual", "advocacy_structural", "communication", "escalation", "recording", "voice_of_child"):
+    for theme in (
+        "advocacy_individual",
+        "advocacy_structural",
+        "communication",
+        "escalation",
+        "recording",
+        "voice_of_child",
+    ):
         assert mww[f"th_{theme}"].sum() >= 1, theme
     post = mww["period"] == "post_covid"
-    assert mww.loc[post, ["cov_less_visible", "cov_risk_balancing", "cov_covid_anxiety_barrier", "cov_staff_absence"]].any().all()
+    assert (
+        mww.loc[post, ["cov_less_visible", "cov_risk_balancing", "cov_covid_anxiety_barrier", "cov_staff_absence"]]
+        .any()
+        .all()
+    )
     assert mww.loc[~post, "cov_less_visible"].isna().all()
 
 
@@ -143,15 +158,17 @@ def test_perturbing_the_mww_sample_is_caught(wales):
 )
 def test_fraction_rule_for_two_thirds(num, den, ok):
     # two thirds: neighbours 3/5 and 3/4, midpoints 19/30 = 63.3% and 17/24 = 70.8% (worked by hand)
-    from cprstats.published import _consistent
+    from cprstats.datasets.published import _consistent
 
     assert _consistent("fraction", num, den, 100 * num / den, pd.NA, pd.NA, 200 / 3) is ok
 
 
-@pytest.mark.parametrize("num, den, pub, ok", [(14, 21, 66, True), (15, 33, 45, True), (16, 33, 45, False), (14, 21, 67, True)])
+@pytest.mark.parametrize(
+    "num, den, pub, ok", [(14, 21, 66, True), (15, 33, 45, True), (16, 33, 45, False), (14, 21, 67, True)]
+)
 def test_percent_rule_rounds_or_truncates(num, den, pub, ok):
     # 14/21 = 66.67% rounds to 67 and truncates to 66; 15/33 = 45.45%; 16/33 = 48.48% (by hand)
-    from cprstats.published import _consistent
+    from cprstats.datasets.published import _consistent
 
     assert _consistent("percent", num, den, 100 * num / den, pd.NA, pd.NA, pub) is ok
 

@@ -1,4 +1,4 @@
-"""Tests of cprstats.regression.logistic.
+"""Tests of cprstats.stats.regression.logistic.
 
 Every reference value names its source; frames other than the published data sets are synthetic.
 """
@@ -13,7 +13,7 @@ import pytest
 
 import cprstats
 from cprstats.errors import ParameterError
-from cprstats.regression import LOGISTIC_COLUMNS, SeparationWarning, logistic
+from cprstats.stats.regression import LOGISTIC_COLUMNS, SeparationWarning, logistic
 
 
 def test_public_names():
@@ -44,10 +44,12 @@ def test_aspirin_odds_ratio_matches_agresti():
     # myocardial infarction in 189 of 11034 on placebo and 104 of 11037 on aspirin; sample odds ratio
     # 1.832 with 95% interval (1.44, 2.33). A logistic model with one binary predictor reproduces them.
     n_p, n_a = 11034, 11037
-    df = pd.DataFrame({
-        "arm": pd.Categorical(["placebo"] * n_p + ["aspirin"] * n_a, categories=["aspirin", "placebo"]),
-        "mi": np.r_[np.ones(189), np.zeros(n_p - 189), np.ones(104), np.zeros(n_a - 104)].astype(bool),
-    })
+    df = pd.DataFrame(
+        {
+            "arm": pd.Categorical(["placebo"] * n_p + ["aspirin"] * n_a, categories=["aspirin", "placebo"]),
+            "mi": np.r_[np.ones(189), np.zeros(n_p - 189), np.ones(104), np.zeros(n_a - 104)].astype(bool),
+        }
+    )
     row = logistic(df, "mi ~ arm").set_index("term").loc["arm[T.placebo]"]
     assert round(row.odds_ratio, 3) == 1.832
     assert (round(row.ci_low, 2), round(row.ci_high, 2)) == (1.44, 2.33)
@@ -102,16 +104,21 @@ def test_nullable_coded_columns_are_usable(small_forms):
     assert (fit.n[0], fit.events[0]) == (5, 4)
 
 
-@pytest.mark.parametrize("formula, kwargs, message", [
-    ("y x", {}, "must read 'outcome ~ predictors'"),
-    ("z ~ x", {}, "outcome 'z' must be a column"),
-    ("g ~ x", {}, "pass event="),
-    ("y ~ x", {"method": "Newton"}, "method='Newton' is not allowed"),
-    ("y ~ x", {"ci_level": 0}, "ci_level"),
-    ("y ~ x", {"maxiter": 0}, "maxiter"),
-    ("c ~ x", {}, "does not vary"),
-])
+@pytest.mark.parametrize(
+    "formula, kwargs, message",
+    [
+        ("y x", {}, "must read 'outcome ~ predictors'"),
+        ("z ~ x", {}, "outcome 'z' must be a column"),
+        ("g ~ x", {}, "pass event="),
+        ("y ~ x", {"method": "Newton"}, "method='Newton' is not allowed"),
+        ("y ~ x", {"ci_level": 0}, "ci_level"),
+        ("y ~ x", {"maxiter": 0}, "maxiter"),
+        ("c ~ x", {}, "does not vary"),
+    ],
+)
 def test_bad_arguments_are_named(formula, kwargs, message):
-    df = pd.DataFrame({"y": [True, False, True, False], "x": [1.0, 2.0, 2.5, 3.0], "g": list("abab"), "c": [1, 1, 1, 1]})
+    df = pd.DataFrame(
+        {"y": [True, False, True, False], "x": [1.0, 2.0, 2.5, 3.0], "g": list("abab"), "c": [1, 1, 1, 1]}
+    )
     with pytest.raises(ParameterError, match=message):
         logistic(df, formula, **kwargs)

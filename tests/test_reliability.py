@@ -1,4 +1,4 @@
-"""Tests for cprstats.reliability: the per-variable agreement table, disagreements and summary
+"""Tests for cprstats.stats.reliability: the per-variable agreement table, disagreements and summary
 on small synthetic double-coded forms (the statistics themselves: tests/test_kappa.py).
 
 All review data here are synthetic.
@@ -12,7 +12,9 @@ import pandas as pd
 import pytest
 
 import cprstats
-from cprstats.reliability import (
+from cprstats.errors import ParameterError
+from cprstats.stats.kappa import kappa_from_table, krippendorff_alpha
+from cprstats.stats.reliability import (
     AGREEMENT_COLUMNS,
     DISAGREEMENT_COLUMNS,
     NOT_RECORDED,
@@ -21,15 +23,19 @@ from cprstats.reliability import (
     agreement_summary,
     disagreements,
 )
-from cprstats.errors import ParameterError
-from cprstats.kappa import kappa_from_table, krippendorff_alpha
 
 
 # --------------------------------------------------------------------------- coded forms
 def _forms(rows):
     """Raw forms as read_forms gives them (all strings), for a few synthetic reviews."""
-    base = {"local_authority": "powys", "review_type": "cpr_concise", "incident_date": "2019-05",
-            "outcome": "death", "incident_type": "suicide", "sex": "female"}
+    base = {
+        "local_authority": "powys",
+        "review_type": "cpr_concise",
+        "incident_date": "2019-05",
+        "outcome": "death",
+        "incident_type": "suicide",
+        "sex": "female",
+    }
     recs = []
     for r in rows:
         rec = {**base, **r}
@@ -44,8 +50,26 @@ def coders():
     ids = [f"SYN {i} 2019" for i in range(1, 9)]
     a_rows, b_rows = [], []
     outcomes_a = ["death", "death", "death", "life_threatening_injury", "death", "death", "serious_impairment", "death"]
-    outcomes_b = ["death", "death", "life_threatening_injury", "life_threatening_injury", "death", "death", "serious_impairment", "death"]
-    themes_a = ["escalation", "recording", "escalation; recording", "none", "", "escalation", "communication", "voice_of_child"]
+    outcomes_b = [
+        "death",
+        "death",
+        "life_threatening_injury",
+        "life_threatening_injury",
+        "death",
+        "death",
+        "serious_impairment",
+        "death",
+    ]
+    themes_a = [
+        "escalation",
+        "recording",
+        "escalation; recording",
+        "none",
+        "",
+        "escalation",
+        "communication",
+        "voice_of_child",
+    ]
     themes_b = ["escalation", "recording", "escalation", "none", "escalation", "", "communication", "voice_of_child"]
     for i, rid in enumerate(ids):
         a_rows.append({"review_id": rid, "child_no": 1, "outcome": outcomes_a[i], "themes": themes_a[i]})
@@ -83,8 +107,10 @@ def test_agreement_table_values(coders):
     s = out.loc["sex"]  # identical on every review
     assert s["p_observed"] == 1.0 and math.isnan(s["kappa"]) and "undefined" in s["note"]
     assert res["ci_level"].eq(0.95).all()
-    assert res.attrs["unmatched"] == [{"review_id": "SYN 20 2020", "child_no": 1, "coded_by": "coder_a"},
-                                      {"review_id": "SYN 21 2020", "child_no": 2, "coded_by": "coder_b"}]
+    assert res.attrs["unmatched"] == [
+        {"review_id": "SYN 20 2020", "child_no": 1, "coded_by": "coder_a"},
+        {"review_id": "SYN 21 2020", "child_no": 2, "coded_by": "coder_b"},
+    ]
     assert res.attrs["n_matched"] == 8
     both = pd.concat([res, res])  # plain-record attrs keep pandas' concat working
     assert len(both) == 2 * len(res)
@@ -138,10 +164,18 @@ def test_agreement_bad_arguments(coders):
 
 
 def test_agreement_accepts_raw_forms():
-    forms = _forms([{"review_id": "SYN 1 2019", "child_no": 1, "outcome": "Death"},
-                    {"review_id": "SYN 2 2019", "child_no": 1, "outcome": "other", "review_type": "mapf"}])
-    other = _forms([{"review_id": "SYN 1 2019", "child_no": 1, "outcome": "death"},
-                    {"review_id": "SYN 2 2019", "child_no": 1, "outcome": "Marwolaeth", "review_type": "mapf"}])
+    forms = _forms(
+        [
+            {"review_id": "SYN 1 2019", "child_no": 1, "outcome": "Death"},
+            {"review_id": "SYN 2 2019", "child_no": 1, "outcome": "other", "review_type": "mapf"},
+        ]
+    )
+    other = _forms(
+        [
+            {"review_id": "SYN 1 2019", "child_no": 1, "outcome": "death"},
+            {"review_id": "SYN 2 2019", "child_no": 1, "outcome": "Marwolaeth", "review_type": "mapf"},
+        ]
+    )
     res = agreement(forms, other, "outcome").iloc[0]
     assert (res["n"], res["n_agree"]) == (2, 1)
 
@@ -156,8 +190,12 @@ def test_disagreements_lists_every_differing_cell(coders):
     assert got == [
         ("SYN 3 2019", "outcome", "death", "life_threatening_injury"),
         ("SYN 3 2019", "th_recording", "yes", "no"),
-    ] + [("SYN 5 2019", c, nr, "yes" if c == "th_escalation" else "no") for c in cprstats.load_codebook().option_columns("themes")] + [
-        ("SYN 6 2019", c, "yes" if c == "th_escalation" else "no", nr) for c in cprstats.load_codebook().option_columns("themes")
+    ] + [
+        ("SYN 5 2019", c, nr, "yes" if c == "th_escalation" else "no")
+        for c in cprstats.load_codebook().option_columns("themes")
+    ] + [
+        ("SYN 6 2019", c, "yes" if c == "th_escalation" else "no", nr)
+        for c in cprstats.load_codebook().option_columns("themes")
     ]
     assert d["child_no"].eq(1).all() and d["field"].isin(["outcome", "themes"]).all()
     assert len(disagreements(a, a.copy(), "outcome")) == 0
@@ -183,11 +221,15 @@ def test_agreement_summary(coders):
 def test_cli_agree_writes_tables(coders, tmp_path, capsys):
     from cprstats.cli import main
 
-    rows_a = [{"review_id": "SYN 1 2019", "child_no": 1, "themes": "escalation"},
-              {"review_id": "SYN 2 2019", "child_no": 1, "themes": "=cmd|' /C calc'!A0"}]
-    rows_b = [{"review_id": "SYN 1 2019", "child_no": 1, "themes": "recording"},
-              {"review_id": "SYN 2 2019", "child_no": 1, "themes": "none"},
-              {"review_id": "SYN 3 2019", "child_no": 1, "themes": "none"}]
+    rows_a = [
+        {"review_id": "SYN 1 2019", "child_no": 1, "themes": "escalation"},
+        {"review_id": "SYN 2 2019", "child_no": 1, "themes": "=cmd|' /C calc'!A0"},
+    ]
+    rows_b = [
+        {"review_id": "SYN 1 2019", "child_no": 1, "themes": "recording"},
+        {"review_id": "SYN 2 2019", "child_no": 1, "themes": "none"},
+        {"review_id": "SYN 3 2019", "child_no": 1, "themes": "none"},
+    ]
     _forms(rows_a).to_csv(tmp_path / "a.csv", index=False)
     _forms(rows_b).to_csv(tmp_path / "b.csv", index=False)
     # coder A's second review has a value that is not a theme: the command reports it and stops
@@ -196,11 +238,19 @@ def test_cli_agree_writes_tables(coders, tmp_path, capsys):
     rows_a[1]["themes"] = "communication"
     _forms(rows_a).to_csv(tmp_path / "a.csv", index=False)
     out = tmp_path / "out"
-    assert main(["agree", str(tmp_path / "a.csv"), str(tmp_path / "b.csv"), "--out", str(out), "--variables", "themes"]) == 0
+    assert (
+        main(["agree", str(tmp_path / "a.csv"), str(tmp_path / "b.csv"), "--out", str(out), "--variables", "themes"])
+        == 0
+    )
     printed = capsys.readouterr()
     assert "2 subject children coded by both" in printed.out and "SYN 3 2019" in printed.err
-    assert sorted(p.name for p in out.iterdir()) == ["agreement.csv", "agreement_summary.csv", "disagreements.csv",
-                                                     "disagreements.xlsx", "unmatched.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "agreement.csv",
+        "agreement_summary.csv",
+        "disagreements.csv",
+        "disagreements.xlsx",
+        "unmatched.csv",
+    ]
     diffs = pd.read_csv(out / "disagreements.csv", encoding="utf-8-sig")
     assert set(diffs["variable"]) == {"th_escalation", "th_recording", "th_communication"}
     assert pd.read_excel(out / "disagreements.xlsx").shape == diffs.shape
@@ -211,7 +261,7 @@ def test_public_names_survive_importing_the_module():
     # A submodule named like a public function would replace it on the package once imported.
     import importlib
 
-    importlib.import_module("cprstats.reliability")
-    importlib.import_module("cprstats.exporters")
+    importlib.import_module("cprstats.stats.reliability")
+    importlib.import_module("cprstats.io.exporters")
     assert callable(cprstats.agreement) and callable(cprstats.disagreements) and callable(cprstats.export)
     assert cprstats.agreement is agreement and cprstats.agreement_summary is agreement_summary

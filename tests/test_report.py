@@ -1,4 +1,4 @@
-"""Tests for cprstats.report.Report: parameters, disclosure, tables, figures, key figures, report.json.
+"""Tests for cprstats.report.document.Report: parameters, disclosure, tables, figures, key figures, report.json.
 
 Data: the shipped synthetic examples (cprstats.load_example) and hand-made tables of
 synthetic numbers. Where a test pins a suppressed or shown number, the reasoning is given
@@ -10,19 +10,26 @@ from __future__ import annotations
 import json
 import logging
 
-import numpy as np
 import pandas as pd
 import pytest
 
 import cprstats
 from cprstats.errors import ParameterError
-from cprstats.report import Report
+from cprstats.report.document import Report
 
 
 def _outcome_counts(group: str = "all") -> pd.DataFrame:
     """Synthetic: 11 children, 8 died, 2 life-threatening injury, 1 other."""
-    return pd.DataFrame({"variable": "outcome", "level": ["death", "life_threatening_injury", "other"],
-                         "group": group, "count": [8, 2, 1], "n": 11, "estimate": [8 / 11, 2 / 11, 1 / 11]})
+    return pd.DataFrame(
+        {
+            "variable": "outcome",
+            "level": ["death", "life_threatening_injury", "other"],
+            "group": group,
+            "count": [8, 2, 1],
+            "n": 11,
+            "estimate": [8 / 11, 2 / 11, 1 / 11],
+        }
+    )
 
 
 @pytest.fixture
@@ -34,7 +41,9 @@ def test_bad_region_and_period_list_the_valid_ones():
     with pytest.raises(ParameterError) as err:
         Report(data="wales", region="MWV")
     assert "NWSB, MWW, WGSB, CTM, CAV, GWENT" in str(err.value) and "did you mean 'MWW'?" in str(err.value)
-    with pytest.raises(ParameterError, match="period='pre-covid' is not allowed; use one of all, pre_covid, post_covid"):
+    with pytest.raises(
+        ParameterError, match="period='pre-covid' is not allowed; use one of all, pre_covid, post_covid"
+    ):
         Report(data="wales", period="pre-covid")
     with pytest.raises(ParameterError, match="lang='fr'"):
         Report(data="wales", lang="fr")
@@ -93,8 +102,9 @@ def test_table_hides_small_counts_everywhere(mww, tmp_path):
     numbers = [c.value for c in next(wb["data"].iter_cols(min_col=4, max_col=4, min_row=2))]
     assert numbers == [None, None, None]
     rec = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
-    assert rec["outputs"] == [{"files": ["tables/outcome.csv", "tables/outcome.xlsx"], "kind": "table",
-                               "name": "outcome", "suppressed": 3}]
+    assert rec["outputs"] == [
+        {"files": ["tables/outcome.csv", "tables/outcome.xlsx"], "kind": "table", "name": "outcome", "suppressed": 3}
+    ]
 
 
 def test_all_wales_table_by_board_is_still_suppressed(tmp_path):
@@ -106,11 +116,22 @@ def test_all_wales_table_by_board_is_still_suppressed(tmp_path):
 
 
 def test_comparison_is_protected_on_both_sides(mww):
-    comp = pd.DataFrame({
-        "variable": "outcome", "level": ["death", "other"], "group": "post_covid", "group_ref": "pre_covid",
-        "count": [6, 4], "n": [10, 10], "estimate": [0.6, 0.4], "count_ref": [9, 2], "n_ref": [11, 11],
-        "estimate_ref": [9 / 11, 2 / 11], "risk_difference": [0.6 - 9 / 11, 0.4 - 2 / 11],
-        "p_value": [0.36, 0.36]})
+    comp = pd.DataFrame(
+        {
+            "variable": "outcome",
+            "level": ["death", "other"],
+            "group": "post_covid",
+            "group_ref": "pre_covid",
+            "count": [6, 4],
+            "n": [10, 10],
+            "estimate": [0.6, 0.4],
+            "count_ref": [9, 2],
+            "n_ref": [11, 11],
+            "estimate_ref": [9 / 11, 2 / 11],
+            "risk_difference": [0.6 - 9 / 11, 0.4 - 2 / 11],
+            "p_value": [0.36, 0.36],
+        }
+    )
     safe = mww.protect(comp)
     # by hand: 4 and 2 are primary; in each group the levels add up to n, so 6 and 9 are secondary
     assert safe["count"].isna().all() and safe["count_ref"].isna().all()
@@ -132,7 +153,8 @@ def test_figure_is_inline_with_alt_text_from_the_suppressed_table(mww, tmp_path)
 def test_key_figures_are_fixed_text_and_respect_suppression(mww, capsys):
     mww.key_figures(_outcome_counts())
     assert capsys.readouterr().out == (
-        "outcome=death: */11\noutcome=life_threatening_injury: */11\noutcome=other: */11\n")
+        "outcome=death: */11\noutcome=life_threatening_injury: */11\noutcome=other: */11\n"
+    )
     wales = Report(data="wales")
     wales.key_figures(_outcome_counts())  # all-Wales: nothing hidden; 8/11 = 72.727...% -> 72.7%
     assert capsys.readouterr().out.splitlines()[0] == "outcome=death: 8/11 (72.7%)"

@@ -1,6 +1,6 @@
-"""Tests for cprstats.reportblocks: the report's fixed texts in English and Welsh.
+"""Tests for cprstats.report.blocks: the report's fixed texts in English and Welsh.
 
-Expected Welsh comes from cprstats/strings.yaml (the StatsWales-based suppression wording) and
+Expected Welsh comes from cprstats/codebook/strings.yaml (the StatsWales-based suppression wording) and
 the report strings; the board and period names from the codebook.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from cprstats.disclosure.policy import disclosure_policy
 from cprstats.errors import ParameterError
-from cprstats.policy import disclosure_policy
-from cprstats.reportblocks import default_caption, denominator_note, disclosure_notice, heading_block, scope_label
+from cprstats.report.blocks import default_caption, denominator_note, disclosure_notice, heading_block, scope_label
 
 
 def test_disclosure_notice_says_what_applies():

@@ -1,4 +1,4 @@
-"""Tests for cprstats.reportdata: what a report's DATA parameter may be, scopes, and protection.
+"""Tests for cprstats.datasets.loader: what a report's DATA parameter may be, scopes, and protection.
 
 Data: the shipped synthetic example and the six synthetic forms of tests/conftest.py.
 """
@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import cprstats
+from cprstats.datasets.loader import infer_by, load_data, periods, protect, regions, scope_data, source_text
+from cprstats.disclosure.policy import disclosure_policy
 from cprstats.errors import CodingError, ParameterError
-from cprstats.policy import disclosure_policy
-from cprstats.reportdata import infer_by, load_data, periods, protect, regions, scope_data, source_text
 
 
 def test_regions_and_periods_come_from_the_codebook():

@@ -1,4 +1,4 @@
-"""Tests of `cprstats reproduce` (cprstats.reproduce) on a throw-away copy of a repository.
+"""Tests of `cprstats reproduce` (cprstats.runner.reproduce) on a throw-away copy of a repository.
 
 The repository holds two of the tiny notebooks of tests/data/notebooks (see its README);
 the data is the shipped synthetic example "wales". The reference behaviour is the task's:
@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 from cprstats.cli import main
-from cprstats.reproduce import DEFAULTS, reproduce
+from cprstats.runner.reproduce import DEFAULTS, reproduce
 
 NB_DIR = Path(__file__).parent / "data" / "notebooks"
 
@@ -90,4 +90,4 @@ def _repo_root(monkeypatch, request):
     """Let `cprstats reproduce` (no --root option) find the throw-away repository."""
     if "repo" in request.fixturenames:
         root = request.getfixturevalue("repo")[0]
-        monkeypatch.setattr("cprstats.runner.find_root", lambda: root)
+        monkeypatch.setattr("cprstats.runner.execution.find_root", lambda: root)

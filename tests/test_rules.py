@@ -1,4 +1,4 @@
-"""Tests for cprstats.rules: each cross-field rule fires on the row that breaks it, and only there.
+"""Tests for cprstats.forms.rules: each cross-field rule fires on the row that breaks it, and only there.
 
 All forms are SYNTHETIC. The criteria come from the Safeguarding Boards (Functions and
 Procedures) (Wales) Regulations 2015, regulation 4, as summarised in the domain reference,
@@ -17,7 +17,7 @@ import pytest
 
 import cprstats
 from cprstats.errors import CodingError
-from cprstats.rules import RULES, check_rules
+from cprstats.forms.rules import RULES, check_rules
 
 BASE = {"child_no": "1", "local_authority": "ceredigion", "review_type": "mapf", "incident_date": "2019-05"}
 CPR = {"outcome": "death", "on_cp_register_6m": "no", "looked_after_6m": "no"}
@@ -25,23 +25,50 @@ CPR = {"outcome": "death", "on_cp_register_6m": "no", "looked_after_6m": "no"}
 # rule -> (form values that break it, field reported, fragment of the problem)
 BREAKS = {
     "concise_with_register_or_care": (
-        dict(CPR, review_type="cpr_concise", on_cp_register_6m="yes"), "review_type", "should be an extended CPR"),
+        dict(CPR, review_type="cpr_concise", on_cp_register_6m="yes"),
+        "review_type",
+        "should be an extended CPR",
+    ),
     "extended_without_register_or_care": (
-        dict(CPR, review_type="cpr_extended"), "review_type", "should be a concise CPR"),
+        dict(CPR, review_type="cpr_extended"),
+        "review_type",
+        "should be a concise CPR",
+    ),
     "cpr_without_statutory_outcome": (
-        dict(CPR, review_type="cpr_concise", outcome="other"), "outcome", "code the review as an MAPF"),
+        dict(CPR, review_type="cpr_concise", outcome="other"),
+        "outcome",
+        "code the review as an MAPF",
+    ),
     "susr_before_start": (
-        {"review_type": "susr", "incident_date": "2024-09"}, "review_type", "began on 1 October 2024"),
+        {"review_type": "susr", "incident_date": "2024-09"},
+        "review_type",
+        "began on 1 October 2024",
+    ),
     "half_siblings_without_siblings": (
-        {"has_half_siblings": "yes", "n_siblings": "0"}, "has_half_siblings", "half-siblings count as siblings"),
+        {"has_half_siblings": "yes", "n_siblings": "0"},
+        "has_half_siblings",
+        "half-siblings count as siblings",
+    ),
     "birth_position_without_siblings": (
-        {"birth_position": "youngest", "n_siblings": "0"}, "birth_position", "needs at least one sibling"),
+        {"birth_position": "youngest", "n_siblings": "0"},
+        "birth_position",
+        "needs at least one sibling",
+    ),
     "only_child_with_siblings": (
-        {"birth_position": "only", "n_siblings": "2"}, "birth_position", "'only child' but n_siblings is 1 or more"),
+        {"birth_position": "only", "n_siblings": "2"},
+        "birth_position",
+        "'only child' but n_siblings is 1 or more",
+    ),
     "middle_child_of_two": (
-        {"birth_position": "middle", "n_siblings": "1"}, "birth_position", "middle child needs at least two siblings"),
+        {"birth_position": "middle", "n_siblings": "1"},
+        "birth_position",
+        "middle child needs at least two siblings",
+    ),
     "incident_after_publication": (
-        {"incident_date": "2020-05", "publication_date": "2020-04"}, "publication_date", "published before the incident"),
+        {"incident_date": "2020-05", "publication_date": "2020-04"},
+        "publication_date",
+        "published before the incident",
+    ),
 }
 
 # rows close to a rule that break none (each would be wrong to flag)
@@ -106,8 +133,9 @@ def test_rule_problem_shows_the_coded_value(problems):
 def test_unreadable_value_is_not_reported_twice():
     # "deth" cannot be read, so outcome is missing and a CPR without an outcome would break a rule:
     # the coder must see one problem (the unreadable value), not two
-    forms = _forms([dict(CPR, review_type="cpr_concise", outcome="deth"),
-                    dict(CPR, review_type="cpr_concise", outcome="")])
+    forms = _forms(
+        [dict(CPR, review_type="cpr_concise", outcome="deth"), dict(CPR, review_type="cpr_concise", outcome="")]
+    )
     with pytest.raises(CodingError) as exc:
         cprstats.code_reviews(forms)
     p = exc.value.problems

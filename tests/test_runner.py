@@ -1,4 +1,4 @@
-"""Tests of the notebook runner (cprstats.runner, runjobs, runpool, runfiles) and `cprstats run`.
+"""Tests of the notebook runner (cprstats.runner.execution, runjobs, runpool, runfiles) and `cprstats run`.
 
 The notebooks are the tiny ones in tests/data/notebooks (see its README): each does almost
 nothing, so a test pays only for starting kernels (about 1-3 s each). All data is synthetic.
@@ -24,14 +24,16 @@ import nbformat
 import pytest
 
 import cprstats
-from cprstats import kernels, runner, runjobs
+import cprstats.runner.execution as runner
+import cprstats.runner.jobs as runjobs
+import cprstats.runner.kernels as kernels
 from cprstats.cli import main
 from cprstats.errors import CodingError, ParameterError
 
 HERE = Path(__file__).parent
 NB_DIR = HERE / "data" / "notebooks"
 FORMS = NB_DIR / "forms.csv"
-HAS_HTML = (Path(cprstats.__file__).parent / "html.py").is_file()
+HAS_HTML = (Path(cprstats.__file__).parent / "report" / "page.py").is_file()
 LINUX = Path("/proc/self/environ").is_file()
 
 
@@ -57,31 +59,42 @@ def _files(folder: Path) -> list[str]:
 
 def _no_kernels(monkeypatch):
     """Make any attempt to start the pool fail the test (validation must come first)."""
+
     def boom(*a, **k):
         raise AssertionError("a kernel would have been started")
-    monkeypatch.setattr("cprstats.runpool.execute_jobs", boom)
+
+    monkeypatch.setattr("cprstats.runner.pool.execute_jobs", boom)
 
 
 # --------------------------------------------------------------------------- validation (no kernel)
-# Boards and periods: cprstats/codebook.yaml, fields `board` (the six regional boards of
+# Boards and periods: cprstats/codebook/codebook.yaml, fields `board` (the six regional boards of
 # DESIGN.md) and `period` (before/from 23 March 2020).
 REGIONS = "wales, NWSB, MWW, WGSB, CTM, CAV, GWENT"
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"regions": ["Gwent"]}, f"region='Gwent' is not a region; use one of {REGIONS} (did you mean 'GWENT'?)"),
-    ({"regions": ["MWV"]}, "region='MWV' is not a region; use one of wales, NWSB, MWW, WGSB, CTM, CAV, GWENT (did you mean 'MWW'?)"),
-    ({"periods": ["pre-covid"]}, "period='pre-covid' is not a period; use one of all, pre_covid, post_covid (did you mean 'pre_covid'?)"),
-    ({"regions": []}, "region is empty; give at least one of wales"),
-    ({"lang": "fr"}, "lang='fr' is not a language; use one of en, cy"),
-    ({"notebooks": ["ok_table"]}, "notebook='ok_table' is not a notebook in"),
-    ({"notebooks": ["ok_table"]}, "(did you mean 'ok_tables'?)"),
-    ({"jobs": 0}, "jobs=0 is not allowed; use a whole number of worker processes >= 1"),
-    ({"jobs": True}, "jobs=True is not allowed"),
-    ({"threshold": 0}, "threshold=0 is not allowed; use an integer >= 1"),
-    ({"suppress": "no"}, "suppress='no' is not allowed; use None (the default policy), True or False"),
-    ({"force": "yes"}, "force='yes' is not allowed"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"regions": ["Gwent"]}, f"region='Gwent' is not a region; use one of {REGIONS} (did you mean 'GWENT'?)"),
+        (
+            {"regions": ["MWV"]},
+            "region='MWV' is not a region; use one of wales, NWSB, MWW, WGSB, CTM, CAV, GWENT (did you mean 'MWW'?)",
+        ),
+        (
+            {"periods": ["pre-covid"]},
+            "period='pre-covid' is not a period; use one of all, pre_covid, post_covid (did you mean 'pre_covid'?)",
+        ),
+        ({"regions": []}, "region is empty; give at least one of wales"),
+        ({"lang": "fr"}, "lang='fr' is not a language; use one of en, cy"),
+        ({"notebooks": ["ok_table"]}, "notebook='ok_table' is not a notebook in"),
+        ({"notebooks": ["ok_table"]}, "(did you mean 'ok_tables'?)"),
+        ({"jobs": 0}, "jobs=0 is not allowed; use a whole number of worker processes >= 1"),
+        ({"jobs": True}, "jobs=True is not allowed"),
+        ({"threshold": 0}, "threshold=0 is not allowed; use an integer >= 1"),
+        ({"suppress": "no"}, "suppress='no' is not allowed; use None (the default policy), True or False"),
+        ({"force": "yes"}, "force='yes' is not allowed"),
+    ],
+)
 def test_bad_options_are_named_with_the_allowed_values(kwargs, message):
     with pytest.raises(ParameterError) as err:
         runner.check_options(**{"notebook_dir": NB_DIR, **kwargs})
@@ -91,8 +104,14 @@ def test_bad_options_are_named_with_the_allowed_values(kwargs, message):
 def test_valid_options_come_from_the_codebook_and_the_notebook_folder():
     cb = cprstats.load_codebook()
     assert REGIONS.split(", ") == ["wales", *cb.field("board").codes]
-    opts = runner.check_options(["ok_tables.ipynb", "fails", "fails"], ["MWW", "wales"], "post_covid",
-                                notebook_dir=NB_DIR, jobs=3, suppress=False)
+    opts = runner.check_options(
+        ["ok_tables.ipynb", "fails", "fails"],
+        ["MWW", "wales"],
+        "post_covid",
+        notebook_dir=NB_DIR,
+        jobs=3,
+        suppress=False,
+    )
     assert opts.notebooks == ("ok_tables", "fails")  # ".ipynb" accepted, duplicates dropped, order kept
     assert (opts.regions, opts.periods, opts.jobs, opts.suppress) == (("MWW", "wales"), ("post_covid",), 3, False)
     assert runner.check_options(notebook_dir=NB_DIR).notebooks == ("fails", "ok_figures", "ok_tables", "slow")
@@ -119,8 +138,20 @@ def test_missing_data_and_bad_forms_stop_before_any_kernel(monkeypatch, tmp_path
         runner.run(["ok_tables"], data=bad, output=out, notebook_dir=NB_DIR, progress=False)
     assert "narnia" in err.value.problems["value"].tolist()
     assert not out.exists()  # staging and the folders made for the run are gone
-    rc = main(["run", "--notebook", "ok_tables", "--data", str(bad), "--notebook-dir", str(NB_DIR),
-               "--output", str(out), "-q"])
+    rc = main(
+        [
+            "run",
+            "--notebook",
+            "ok_tables",
+            "--data",
+            str(bad),
+            "--notebook-dir",
+            str(NB_DIR),
+            "--output",
+            str(out),
+            "-q",
+        ]
+    )
     printed = capsys.readouterr().out
     assert rc == 1 and "local_authority" in printed and "No notebook was run" in printed
 
@@ -136,20 +167,48 @@ def first_run(tmp_path_factory):
     t0 = time.perf_counter()
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            rc = main(["run", "--region", "MWW", "--notebook", "ok_tables", "fails",
-                       "--data", str(FORMS), "--output", str(out), "--jobs", "2", "--notebook-dir", str(NB_DIR)])
+            rc = main(
+                [
+                    "run",
+                    "--region",
+                    "MWW",
+                    "--notebook",
+                    "ok_tables",
+                    "fails",
+                    "--data",
+                    str(FORMS),
+                    "--output",
+                    str(out),
+                    "--jobs",
+                    "2",
+                    "--notebook-dir",
+                    str(NB_DIR),
+                ]
+            )
     finally:
         del os.environ[marker]
-    return {"rc": rc, "out": out, "stdout": stdout.getvalue(), "stderr": stderr.getvalue(), "marker": marker,
-            "seconds": time.perf_counter() - t0}
+    return {
+        "rc": rc,
+        "out": out,
+        "stdout": stdout.getvalue(),
+        "stderr": stderr.getvalue(),
+        "marker": marker,
+        "seconds": time.perf_counter() - t0,
+    }
 
 
 @pytest.mark.slow
 def test_run_writes_the_folder_layout(first_run):
     folder = first_run["out"] / "MWW" / "all"
     files = _files(first_run["out"])
-    expected = ["MWW/all/fails.ipynb", "MWW/all/manifest.json", "MWW/all/ok_tables.ipynb",
-                "MWW/all/tables/environment.csv", "MWW/all/tables/partial.csv", "MWW/all/tables/scope.csv"]
+    expected = [
+        "MWW/all/fails.ipynb",
+        "MWW/all/manifest.json",
+        "MWW/all/ok_tables.ipynb",
+        "MWW/all/tables/environment.csv",
+        "MWW/all/tables/partial.csv",
+        "MWW/all/tables/scope.csv",
+    ]
     if HAS_HTML:
         expected += ["MWW/all/fails.html", "MWW/all/ok_tables.html", "index.html"]
         assert set(expected) == set(files)
@@ -173,7 +232,13 @@ def test_run_writes_the_folder_layout(first_run):
 def test_manifest_records_parameters_versions_checksum_and_timings(first_run):
     m = json.loads((first_run["out"] / "MWW" / "all" / "manifest.json").read_text(encoding="utf-8"))
     assert {k: v for k, v in m["parameters"].items() if k != "DATA"} == {
-        "REGION": "MWW", "PERIOD": "all", "LANG": "en", "THRESHOLD": 5, "SUPPRESS": None, "OUTPUT_DIR": "."}
+        "REGION": "MWW",
+        "PERIOD": "all",
+        "LANG": "en",
+        "THRESHOLD": 5,
+        "SUPPRESS": None,
+        "OUTPUT_DIR": ".",
+    }
     assert m["versions"]["cprstats"] == cprstats.__version__
     assert m["git"]["commit"] is None or len(m["git"]["commit"]) == 40
     assert m["data"]["kind"] == "forms"
@@ -215,7 +280,7 @@ def test_progress_has_a_line_per_notebook_and_no_kernel_is_left(first_run):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not HAS_HTML, reason="cprstats.html not written yet")
+@pytest.mark.skipif(not HAS_HTML, reason="cprstats.report.page not written yet")
 def test_index_links_every_report(first_run):
     index = (first_run["out"] / "index.html").read_text(encoding="utf-8")
     assert "MWW/all/ok_tables.html" in index and "<caption" in index
@@ -242,8 +307,9 @@ def test_existing_output_needs_force_and_force_replaces_it(first_run, monkeypatc
 
 # --------------------------------------------------------------------------- kernels
 def test_a_missing_kernel_is_a_startup_failure_retried_once(tmp_path):
-    res = runjobs.execute_one(NB_DIR / "ok_tables.ipynb", tmp_path / "o.ipynb", {}, cwd=tmp_path,
-                              kernel_name="no_such_kernel_here")
+    res = runjobs.execute_one(
+        NB_DIR / "ok_tables.ipynb", tmp_path / "o.ipynb", {}, cwd=tmp_path, kernel_name="no_such_kernel_here"
+    )
     assert res["status"] == "failed" and res["attempts"] == 2
     assert res["error"]["kind"] == "startup" and res["error"]["ename"] == "NoSuchKernel"
     assert res["message"].startswith("the kernel failed to start (2 attempts): NoSuchKernel")
@@ -261,8 +327,14 @@ def test_execute_one_shuts_the_kernel_down_immediately(tmp_path, monkeypatch):
             return await super().shutdown_kernel(now=now, restart=restart)
 
     monkeypatch.setattr(kernels, "manager_class", lambda: Spy)
-    res = runjobs.execute_one(NB_DIR / "ok_figures.ipynb", tmp_path / "o.ipynb", {"REGION": "GWENT"},
-                              cwd=tmp_path, html=tmp_path / "o.html", lang="cy")
+    res = runjobs.execute_one(
+        NB_DIR / "ok_figures.ipynb",
+        tmp_path / "o.ipynb",
+        {"REGION": "GWENT"},
+        cwd=tmp_path,
+        html=tmp_path / "o.html",
+        lang="cy",
+    )
     assert (res["status"], res["attempts"], res["error"]) == ("ok", 1, None)
     assert seen == [True]
     assert kernels.kill_kernels() == 0  # none left running
@@ -275,22 +347,26 @@ def test_execute_one_shuts_the_kernel_down_immediately(tmp_path, monkeypatch):
 def test_a_kernel_that_dies_on_start_is_retried(tmp_path, monkeypatch):
     """A kernelspec whose first start exits with an error; the retry starts it properly."""
     marker = tmp_path / "failed-once"
-    code = ("import os, sys, runpy\n"
-            f"m = {str(marker)!r}\n"
-            "if not os.path.exists(m):\n"
-            "    open(m, 'w').close()\n"
-            "    sys.stderr.write('flaky kernel: failing on purpose\\n')\n"
-            "    sys.exit(3)\n"
-            "sys.argv = ['ipykernel_launcher', '-f', sys.argv[1]]\n"
-            "runpy.run_module('ipykernel_launcher', run_name='__main__')\n")
+    code = (
+        "import os, sys, runpy\n"
+        f"m = {str(marker)!r}\n"
+        "if not os.path.exists(m):\n"
+        "    open(m, 'w').close()\n"
+        "    sys.stderr.write('flaky kernel: failing on purpose\\n')\n"
+        "    sys.exit(3)\n"
+        "sys.argv = ['ipykernel_launcher', '-f', sys.argv[1]]\n"
+        "runpy.run_module('ipykernel_launcher', run_name='__main__')\n"
+    )
     spec = tmp_path / "jupyter" / "kernels" / "flaky"
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({"argv": [sys.executable, "-c", code, "{connection_file}"],
-                                                  "display_name": "flaky", "language": "python"}))
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {"argv": [sys.executable, "-c", code, "{connection_file}"], "display_name": "flaky", "language": "python"}
+        )
+    )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     monkeypatch.setattr(kernels, "KERNEL_NAME", "flaky")  # read by execute_one in the forked worker
-    res = runner.run(["ok_figures"], ["CAV"], data="wales", output=tmp_path / "o", notebook_dir=NB_DIR,
-                     progress=False)
+    res = runner.run(["ok_figures"], ["CAV"], data="wales", output=tmp_path / "o", notebook_dir=NB_DIR, progress=False)
     assert marker.exists()  # the first start did fail
     assert res.jobs[["status", "attempts"]].values.tolist() == [["ok", 2]]
     assert (tmp_path / "o" / "CAV" / "all" / "figures" / "bars_CAV.svg").is_file()
@@ -302,15 +378,24 @@ def test_ensure_kernel_prefers_this_environment(tmp_path, monkeypatch):
     assert kernels.ensure_kernel() == {}  # the venv's own python3 kernelspec
     foreign = tmp_path / "foreign" / "kernels" / "python3"
     foreign.mkdir(parents=True)
-    (foreign / "kernel.json").write_text(json.dumps({"argv": ["/opt/other/bin/python3", "-m", "ipykernel_launcher",
-                                                              "-f", "{connection_file}"], "language": "python",
-                                                     "display_name": "other"}))
+    (foreign / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": ["/opt/other/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "language": "python",
+                "display_name": "other",
+            }
+        )
+    )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "foreign"))
     # the foreign kernelspec shadows ours; a kernelspec is installed into the given prefix, put first
     env = kernels.ensure_kernel(prefix=str(tmp_path / "env"))
     installed = json.loads((tmp_path / "env" / "share" / "jupyter" / "kernels" / "python3" / "kernel.json").read_text())
     assert installed["argv"][0] == sys.executable
-    assert env["JUPYTER_PATH"].split(os.pathsep) == [str(tmp_path / "env" / "share" / "jupyter"), str(tmp_path / "foreign")]
+    assert env["JUPYTER_PATH"].split(os.pathsep) == [
+        str(tmp_path / "env" / "share" / "jupyter"),
+        str(tmp_path / "foreign"),
+    ]
     assert home_spec.exists() == home_before  # never installs into the user's home
 
 
@@ -322,9 +407,29 @@ def test_interrupt_stops_kernels_and_leaves_no_partial_output(tmp_path, sig):
     out = tmp_path / "outputs"
     marker = f"CPRSTATS_TEST_{uuid.uuid4().hex}"
     env = {**os.environ, marker: "1", "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "cprstats.cli", "run", "--notebook", "slow", "--region", "MWW",
-                             "CAV", "--output", str(out), "--notebook-dir", str(NB_DIR), "--jobs", "2"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cprstats",
+            "run",
+            "--notebook",
+            "slow",
+            "--region",
+            "MWW",
+            "CAV",
+            "--output",
+            str(out),
+            "--notebook-dir",
+            str(NB_DIR),
+            "--jobs",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while len(list(out.glob(".staging/*/*/all/slow/started.txt"))) < 2:  # both kernels are running a cell
@@ -348,18 +453,21 @@ def test_interrupt_stops_kernels_and_leaves_no_partial_output(tmp_path, sig):
 
 # --------------------------------------------------------------------------- small pieces
 def test_checksums_and_scope(tmp_path):
-    from cprstats.rundata import checksums
+    from cprstats.runner.data import checksums
 
     (tmp_path / "a.yaml").write_bytes(b"abc")
     (tmp_path / ".hidden").write_bytes(b"x")
     files, total = checksums(tmp_path)
     # FIPS 180-2, appendix B.1: SHA-256("abc")
     assert files == [{"path": "a.yaml", "sha256": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}]
-    assert total == hashlib.sha256(b"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a.yaml\n").hexdigest()
+    assert (
+        total
+        == hashlib.sha256(b"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a.yaml\n").hexdigest()
+    )
 
 
 def test_a_coded_dataset_is_passed_through_not_recoded(tmp_path):
-    from cprstats.rundata import prepare_data
+    from cprstats.runner.data import prepare_data
 
     data = cprstats.code_reviews(FORMS)
     cprstats.write_dataset(data, tmp_path / "coded.csv")
@@ -376,13 +484,21 @@ class _Terminal(io.StringIO):
 
 @pytest.mark.parametrize("terminal", [False, True], ids=["log", "terminal"])
 def test_progress_reports_each_finished_notebook(terminal):
-    from cprstats.runpool import Progress
+    from cprstats.runner.pool import Progress
 
     stream = _Terminal() if terminal else io.StringIO()
     bar = Progress(2, stream=stream)
     bar.tick({"region": "MWW", "period": "pre_covid", "notebook": "02_agencies", "status": "ok", "seconds": 1.25})
-    bar.tick({"region": "CAV", "period": "all", "notebook": "fails", "status": "failed", "seconds": 2,
-              "message": "cell 4 (In [4]) raised ValueError: boom"})
+    bar.tick(
+        {
+            "region": "CAV",
+            "period": "all",
+            "notebook": "fails",
+            "status": "failed",
+            "seconds": 2,
+            "message": "cell 4 (In [4]) raised ValueError: boom",
+        }
+    )
     bar.close()
     text = stream.getvalue()
     assert "[1/2] MWW/pre_covid/02_agencies: ok (1.2 s)" in text

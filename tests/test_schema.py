@@ -1,4 +1,4 @@
-"""Tests for cprstats.schema: the pandera schema made from the codebook, as a safety net.
+"""Tests for cprstats.codebook.schema: the pandera schema made from the codebook, as a safety net.
 
 All data are SYNTHETIC (the six forms of tests/conftest.py). The expected dtypes are the
 coded-dataset contract of DESIGN.md; the bounds are the codebook's constraints (n_siblings 0 to
@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from cprstats.codebook.schema import dataset_schema, validate_dataset
 from cprstats.errors import CodingError
-from cprstats.schema import dataset_schema, validate_dataset
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Tests of the synthetic-data generator (cprstats.synth and its synth_* parts).
+"""Tests of the synthetic-data generator (cprstats.synth.generator and its synth_* parts).
 
 All data here is synthetic. Reference values: the published counts are in test_published.py;
 here the rules come from the Welsh system as the shared domain reference states it (section
@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 import cprstats
-from cprstats.synth import AS_AT, SEED, wales_forms, write_forms, write_shipped
+from cprstats.synth.generator import AS_AT, SEED, wales_forms, write_forms, write_shipped
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = {  # file written by write_shipped -> the committed file it must equal byte for byte
@@ -28,8 +28,8 @@ SHIPPED = {  # file written by write_shipped -> the committed file it must equal
     "forms_xlsx": REPO / "data/raw/wales_forms.xlsx",
     "dataset": REPO / "data/processed/wales.csv",
     "datapackage": REPO / "data/processed/datapackage.json",
-    "package_forms": REPO / "cprstats/data/wales_forms.csv",
-    "package_dataset": REPO / "cprstats/data/wales.csv",
+    "package_forms": REPO / "cprstats/datasets/data/wales_forms.csv",
+    "package_dataset": REPO / "cprstats/datasets/data/wales.csv",
     "coder_a": REPO / "data/raw/double_coding/coder_a.csv",
     "coder_b": REPO / "data/raw/double_coding/coder_b.csv",
 }
@@ -62,7 +62,7 @@ def test_regenerated_files_equal_the_committed_ones(written):
     # the package's copy is the same bytes as the repository's data folder
     assert SHIPPED["package_dataset"].read_bytes() == SHIPPED["dataset"].read_bytes()
     assert SHIPPED["package_forms"].read_bytes() == SHIPPED["forms_csv"].read_bytes()
-    assert (REPO / "cprstats/data/datapackage.json").read_bytes() == SHIPPED["datapackage"].read_bytes()
+    assert (REPO / "cprstats/datasets/data/datapackage.json").read_bytes() == SHIPPED["datapackage"].read_bytes()
 
 
 def test_xlsx_bytes_do_not_depend_on_source_date_epoch(tmp_path, monkeypatch):
@@ -217,7 +217,7 @@ def test_cli_check_names_a_changed_file(written, tmp_path, capsys):
 
 
 def test_option_probabilities_follow_the_codebook():
-    from cprstats.synth_tables import OPTION_P, probabilities
+    from cprstats.synth.tables import OPTION_P, probabilities
 
     cb = cprstats.load_codebook()
     for field, table in OPTION_P.items():

@@ -1,4 +1,4 @@
-"""Tests for cprstats.template: the Excel coding template, filled in as a coder would and
+"""Tests for cprstats.forms.template: the Excel coding template, filled in as a coder would and
 read back through read_forms + code_reviews. All review data here are synthetic.
 """
 
@@ -12,7 +12,7 @@ import pytest
 
 import cprstats
 from cprstats.errors import CodingError, ParameterError
-from cprstats.template import SHEETS, YES_NO, make_template
+from cprstats.forms.template import SHEETS, YES_NO, make_template
 
 openpyxl = pytest.importorskip("openpyxl")
 CB = cprstats.load_codebook()
@@ -88,7 +88,14 @@ def test_workbook_structure(template):
     assert month.type == "custom" and ">=2008" in month.formula1 and "<=2030" in month.formula1
     assert ws["F2"].number_format == "@" and ws["F51"].number_format == "@"  # 50 rows, text cells
     codebook = [[c.value for c in row] for row in wb["codebook"].iter_rows()]
-    assert ["cv_neglect", "child_vulnerabilities", None, "neglect", _label("child_vulnerabilities", "neglect", lang), None] in codebook
+    assert [
+        "cv_neglect",
+        "child_vulnerabilities",
+        None,
+        "neglect",
+        _label("child_vulnerabilities", "neglect", lang),
+        None,
+    ] in codebook
     text = " ".join(str(c.value) for c in wb["instructions"]["A"] if c.value)
     assert "review_id" in text and "cv_neglect" in text and "age_months" in text
     assert ("synthetic" in text and "names" in text) if lang == "en" else ("synthetig" in text and "enwau" in text)
@@ -98,23 +105,46 @@ def test_filled_template_codes_cleanly(template, tmp_path):
     lang, path = template
     yes, no = YES_NO[lang]
     rows = [
-        {"review_id": "SYN 1 2019", "child_no": 1, "local_authority": _label("local_authority", "powys", lang),
-         "review_type": _label("review_type", "cpr_concise", lang), "incident_date": "2019-05",
-         "publication_date": "2020-11-03", "outcome": _label("outcome", "death", lang),
-         "on_cp_register_6m": _label("on_cp_register_6m", "no", lang), "looked_after_6m": _label("looked_after_6m", "no", lang),
-         "incident_type": _label("incident_type", "suicide", lang), "age_months": 190, "sex": _label("sex", "female", lang),
-         "n_siblings": 2, "has_half_siblings": _label("has_half_siblings", "yes", lang),
-         "birth_position": _label("birth_position", "youngest", lang),
-         **{c: (yes if c == "th_escalation" else no) for c in CB.option_columns("themes")},
-         **{c: no for c in CB.option_columns("parental_risks")}},
-        {"review_id": "SYN 1 2019", "child_no": 2, "local_authority": _label("local_authority", "powys", lang),
-         "review_type": _label("review_type", "cpr_concise", lang), "incident_date": "2019-05",
-         "outcome": _label("outcome", "serious_impairment", lang), "age_months": 30,
-         "board": _label("board", "MWW", lang), "pr_drug_misuse": yes},
-        {"review_id": "SYN 7 2021", "child_no": 1, "local_authority": _label("local_authority", "bridgend", lang),
-         "review_type": _label("review_type", "cpr_extended", lang), "incident_date": "2021-02",
-         "outcome": _label("outcome", "life_threatening_injury", lang),
-         "on_cp_register_6m": _label("on_cp_register_6m", "yes", lang), "ethnicity": _label("ethnicity", "black", lang)},
+        {
+            "review_id": "SYN 1 2019",
+            "child_no": 1,
+            "local_authority": _label("local_authority", "powys", lang),
+            "review_type": _label("review_type", "cpr_concise", lang),
+            "incident_date": "2019-05",
+            "publication_date": "2020-11-03",
+            "outcome": _label("outcome", "death", lang),
+            "on_cp_register_6m": _label("on_cp_register_6m", "no", lang),
+            "looked_after_6m": _label("looked_after_6m", "no", lang),
+            "incident_type": _label("incident_type", "suicide", lang),
+            "age_months": 190,
+            "sex": _label("sex", "female", lang),
+            "n_siblings": 2,
+            "has_half_siblings": _label("has_half_siblings", "yes", lang),
+            "birth_position": _label("birth_position", "youngest", lang),
+            **{c: (yes if c == "th_escalation" else no) for c in CB.option_columns("themes")},
+            **{c: no for c in CB.option_columns("parental_risks")},
+        },
+        {
+            "review_id": "SYN 1 2019",
+            "child_no": 2,
+            "local_authority": _label("local_authority", "powys", lang),
+            "review_type": _label("review_type", "cpr_concise", lang),
+            "incident_date": "2019-05",
+            "outcome": _label("outcome", "serious_impairment", lang),
+            "age_months": 30,
+            "board": _label("board", "MWW", lang),
+            "pr_drug_misuse": yes,
+        },
+        {
+            "review_id": "SYN 7 2021",
+            "child_no": 1,
+            "local_authority": _label("local_authority", "bridgend", lang),
+            "review_type": _label("review_type", "cpr_extended", lang),
+            "incident_date": "2021-02",
+            "outcome": _label("outcome", "life_threatening_injury", lang),
+            "on_cp_register_6m": _label("on_cp_register_6m", "yes", lang),
+            "ethnicity": _label("ethnicity", "black", lang),
+        },
     ]
     filled = _fill(path, rows, tmp_path / "filled.xlsx")
     forms = cprstats.read_forms(filled)
@@ -122,7 +152,12 @@ def test_filled_template_codes_cleanly(template, tmp_path):
     coded = cprstats.code_reviews(forms)
     got = coded.set_index(["review_id", "child_no"])
     one, two, three = got.loc[("SYN 1 2019", 1)], got.loc[("SYN 1 2019", 2)], got.loc[("SYN 7 2021", 1)]
-    assert (one["local_authority"], one["board"], one["review_type"], one["outcome"]) == ("powys", "MWW", "cpr_concise", "death")
+    assert (one["local_authority"], one["board"], one["review_type"], one["outcome"]) == (
+        "powys",
+        "MWW",
+        "cpr_concise",
+        "death",
+    )
     assert one["incident_date"] == pd.Period("2019-05", "M") and one["publication_date"] == pd.Period("2020-11", "M")
     assert (one["age_months"], one["n_siblings"], one["sex"], one["birth_position"]) == (190, 2, "female", "youngest")
     assert one["th_escalation"] == True and one["th_recording"] == False  # noqa: E712  # answered no: recorded, absent
@@ -130,7 +165,11 @@ def test_filled_template_codes_cleanly(template, tmp_path):
     assert one["pr_drug_misuse"] == False and two["pr_drug_misuse"] == True  # noqa: E712
     assert two["pr_alcohol_misuse"] == False  # noqa: E712; other columns of an answered group read as no
     assert pd.isna(two["th_escalation"]) and two["outcome"] == "serious_impairment" and two["board"] == "MWW"
-    assert (three["board"], three["on_cp_register_6m"], three["ethnicity"]) == ("CTM", "yes", "black")  # Bridgend from April 2019
+    assert (three["board"], three["on_cp_register_6m"], three["ethnicity"]) == (
+        "CTM",
+        "yes",
+        "black",
+    )  # Bridgend from April 2019
 
 
 def test_every_dropdown_label_codes_to_its_value(template, tmp_path):
@@ -142,8 +181,12 @@ def test_every_dropdown_label_codes_to_its_value(template, tmp_path):
     n = max(len(v) for v in drops.values())
     rows = []
     for i in range(n):
-        row = {"review_id": f"SYN {i + 1} 2024", "child_no": 1, "incident_date": "2024-11",
-               "review_type": _label("review_type", ["mapf", "susr", "other"][i % 3], lang)}
+        row = {
+            "review_id": f"SYN {i + 1} 2024",
+            "child_no": 1,
+            "incident_date": "2024-11",
+            "review_type": _label("review_type", ["mapf", "susr", "other"][i % 3], lang),
+        }
         row.update({k: v[i % len(v)] for k, v in drops.items() if k != "review_type"})
         rows.append(row)
     coded = cprstats.code_reviews(cprstats.read_forms(_fill(path, rows, tmp_path / "labels.xlsx")))
@@ -157,8 +200,13 @@ def test_every_dropdown_label_codes_to_its_value(template, tmp_path):
 
 def test_value_outside_the_list_is_reported_with_row_and_field(template, tmp_path):
     lang, path = template
-    base = {"review_id": "SYN 1 2019", "child_no": 1, "local_authority": _label("local_authority", "powys", lang),
-            "review_type": _label("review_type", "mapf", lang), "incident_date": "2019-05"}
+    base = {
+        "review_id": "SYN 1 2019",
+        "child_no": 1,
+        "local_authority": _label("local_authority", "powys", lang),
+        "review_type": _label("review_type", "mapf", lang),
+        "incident_date": "2019-05",
+    }
     rows = [base, {**base, "child_no": 2, "incident_type": "Drowned", "th_recording": "maybe"}]
     forms = cprstats.read_forms(_fill(path, rows, tmp_path / "bad.xlsx"))
     with pytest.raises(CodingError) as err:
@@ -185,14 +233,35 @@ def test_libreoffice_opens_and_converts(tmp_path):
     # LibreOffice headless re-saves the Welsh template as XLSX: it opened it, and the
     # drop-downs, hidden lists sheet and comments survive; a filled copy still codes.
     path = make_template(tmp_path / "t.xlsx", lang="cy", rows=20)
-    filled = _fill(path, [{"review_id": "SYN 1 2019", "child_no": 1, "local_authority": "Powys",
-                           "review_type": "Fforwm Proffesiynol Amlasiantaethol", "incident_date": "2019-05",
-                           "th_escalation": "ie"}], tmp_path / "filled.xlsx")
+    filled = _fill(
+        path,
+        [
+            {
+                "review_id": "SYN 1 2019",
+                "child_no": 1,
+                "local_authority": "Powys",
+                "review_type": "Fforwm Proffesiynol Amlasiantaethol",
+                "incident_date": "2019-05",
+                "th_escalation": "ie",
+            }
+        ],
+        tmp_path / "filled.xlsx",
+    )
     out = tmp_path / "lo"
     proc = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to",
-         "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(filled)],
-        capture_output=True, text=True, timeout=180,
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out),
+            str(filled),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     converted = out / "filled.xlsx"
     assert converted.exists(), proc.stdout + proc.stderr

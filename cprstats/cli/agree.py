@@ -1,0 +1,77 @@
+"""``cprstats agree A B [--out DIR]``: agreement between two coders' forms.
+
+Prints the summary (per variable group and overall) and the variables with the lowest
+kappa. With ``--out`` it writes ``agreement.csv`` (every variable and option),
+``agreement_summary.csv``, ``disagreements.csv`` and ``disagreements.xlsx`` (every cell the
+coders differ on, for them to resolve) and ``unmatched.csv`` (reviews only one coder coded).
+The disagreement files name reviews: keep them with the forms, never publish them.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+
+from cprstats.cli.common import add_codebook_option
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(parser):
+    parser.add_argument("coder_a", metavar="A", help="coder A's forms (CSV, XLSX or a folder of YAML forms)")
+    parser.add_argument("coder_b", metavar="B", help="coder B's forms of the same reviews")
+    parser.add_argument("--out", metavar="DIR", help="folder to write the agreement and disagreement tables into")
+    parser.add_argument(
+        "--variables",
+        nargs="+",
+        metavar="NAME",
+        help="variables or option columns to compare (default: every variable a coder types)",
+    )
+    parser.add_argument(
+        "--ci-level", type=float, default=0.95, metavar="P", help="level of the kappa interval (default: 0.95)"
+    )
+    add_codebook_option(parser)
+
+
+def run(args) -> int:
+    import pandas as pd
+
+    from cprstats.codebook.model import load_codebook
+    from cprstats.stats.reliability import _coded, agreement, agreement_summary, disagreements
+
+    cb = load_codebook(args.codebook)
+    a, b = _coded(args.coder_a, cb, "A"), _coded(args.coder_b, cb, "B")  # code each coder's forms once
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = agreement(a, b, args.variables, ci_level=args.ci_level, codebook=cb)
+        diffs = disagreements(a, b, args.variables, codebook=cb)
+    for w in caught[:1]:
+        print(f"Note: {w.message}", file=sys.stderr)
+    summary = agreement_summary(table)
+    with pd.option_context("display.width", 120, "display.max_columns", 20):
+        print(
+            f"Agreement between {args.coder_a} and {args.coder_b}: {table.attrs['n_matched']} subject children coded by both."
+        )
+        print(summary.round(3).to_string(index=False))
+        low = table.dropna(subset=["kappa"]).nsmallest(5, "kappa")[
+            ["variable", "n", "p_observed", "kappa", "ci_low", "ci_high", "pabak", "alpha"]
+        ]
+        if len(low):
+            print("\nLowest kappa:")
+            print(low.round(3).to_string(index=False))
+    print(f"\n{len(diffs)} cell(s) differ.")
+    if args.out:
+        from cprstats.io import write_csv, write_xlsx
+
+        out = Path(args.out)
+        write_csv(table, out / "agreement.csv")
+        write_csv(summary, out / "agreement_summary.csv")
+        write_csv(diffs, out / "disagreements.csv")
+        write_xlsx({"disagreements": diffs}, out / "disagreements.xlsx")
+        unmatched = pd.DataFrame(table.attrs["unmatched"], columns=["review_id", "child_no", "coded_by"])
+        write_csv(unmatched, out / "unmatched.csv")
+        print(
+            f"Wrote agreement.csv, agreement_summary.csv, disagreements.csv, disagreements.xlsx and unmatched.csv to {out}"
+        )
+    return 0

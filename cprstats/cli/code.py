@@ -1,0 +1,34 @@
+"""``cprstats code FORMS -o OUT.csv``: code forms and write the dataset with its datapackage.json."""
+
+from __future__ import annotations
+
+import sys
+
+from cprstats.cli.common import add_forms_arguments, code_or_report
+
+
+def add_arguments(parser):
+    add_forms_arguments(parser)
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT.csv",
+        help="the coded dataset to write (datapackage.json goes beside it)",
+    )
+    parser.add_argument(
+        "--lang", choices=["en", "cy"], default="en", help="language of titles and labels in datapackage.json"
+    )
+    parser.add_argument("--synthetic", action="store_true", help="mark the dataset as synthetic in datapackage.json")
+
+
+def run(args) -> int:
+    from cprstats.io.datapackage import write_dataset
+
+    data, _ = code_or_report(args, sys.stdout)
+    if data is None:
+        print("Nothing was written.", file=sys.stdout)
+        return 1
+    pkg = write_dataset(data, args.output, codebook=args.codebook, lang=args.lang, synthetic=args.synthetic or None)
+    print(f"Coded {len(data)} subject children into {args.output} (schema in {pkg}).")
+    return 0

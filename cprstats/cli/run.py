@@ -1,0 +1,118 @@
+"""``cprstats run``: execute the notebooks for regions and periods into ``outputs/<region>/<period>/``."""
+
+from __future__ import annotations
+
+import sys
+
+from cprstats.cli.common import print_problems
+
+
+def add_arguments(parser):
+    parser.add_argument(
+        "--region",
+        nargs="+",
+        action="extend",
+        metavar="R",
+        help="wales (default) or board codes: NWSB MWW WGSB CTM CAV GWENT (several allowed)",
+    )
+    parser.add_argument(
+        "--period",
+        nargs="+",
+        action="extend",
+        metavar="P",
+        help="all (default), pre_covid, post_covid (several allowed)",
+    )
+    parser.add_argument(
+        "--notebook",
+        nargs="+",
+        action="extend",
+        metavar="NAME",
+        help="notebooks to run, e.g. 01_children_and_families (default: all)",
+    )
+    parser.add_argument("--lang", default="en", metavar="en|cy", help="language of the reports (default en)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="notebooks run at once, each in its own process (default: 2, or 1 on one core)",
+    )
+    parser.add_argument(
+        "--data",
+        default="wales",
+        metavar="FORMS_OR_DATASET",
+        help="coding forms (CSV, XLSX or a folder of YAML), a coded dataset CSV, or an example "
+        "name (default: wales, the shipped synthetic data)",
+    )
+    parser.add_argument("--output", default="outputs", metavar="DIR", help="where to write (default: outputs)")
+    parser.add_argument(
+        "--threshold",
+        type=int,
+        default=5,
+        metavar="K",
+        help="disclosure threshold: counts from 1 to K-1 are hidden (default 5)",
+    )
+    parser.add_argument(
+        "--no-suppress",
+        dest="suppress",
+        action="store_const",
+        const=False,
+        default=None,
+        help="turn small-number suppression off below all-Wales (recorded in every report); "
+        "only for researchers working on their own full data",
+    )
+    parser.add_argument(
+        "--notebook-dir",
+        default=None,
+        metavar="DIR",
+        help="where the notebooks are (default: the repository's notebooks/)",
+    )
+    parser.add_argument("--force", action="store_true", help="replace region/period folders that already hold outputs")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+
+
+def summarise(result, stream) -> None:
+    """Print which notebooks failed (region, period, notebook, cell) and where the reports are."""
+    failed = result.failed
+    n = len(result.jobs)
+    if len(failed):
+        print(f"{len(failed)} of {n} notebook runs failed:", file=stream)
+        for rec in failed.itertuples(index=False):
+            print(f"  {rec.region}/{rec.period}/{rec.notebook}: {rec.error}", file=stream)
+            if rec.notebook_path:
+                print(f"      the executed notebook, with the error: {rec.notebook_path}", file=stream)
+    else:
+        print(f"All {n} notebook runs finished.", file=stream)
+    where = result.index if result.index is not None else result.output
+    print(f"Reports: {where}", file=stream)
+
+
+def run(args) -> int:
+    from cprstats.errors import CodingError
+    from cprstats.runner.execution import RunInterrupted
+    from cprstats.runner.execution import run as run_notebooks
+
+    try:
+        result = run_notebooks(
+            args.notebook,
+            args.region or ["wales"],
+            args.period or ["all"],
+            lang=args.lang,
+            jobs=args.jobs,
+            data=args.data,
+            output=args.output,
+            threshold=args.threshold,
+            suppress=args.suppress,
+            force=args.force,
+            notebook_dir=args.notebook_dir,
+            progress=not args.quiet,
+        )
+    except CodingError as exc:
+        print_problems(exc.problems, sys.stdout)
+        print("No notebook was run: correct the forms (`cprstats validate`) and run again.", file=sys.stdout)
+        return 1
+    except RunInterrupted as exc:
+        print(f"cprstats {args.command}: {exc}", file=sys.stderr)
+        return 130
+    summarise(result, sys.stdout)
+    return result.exit_code

@@ -1,0 +1,28 @@
+"""``cprstats validate FORMS``: check coding forms; exit 0 if valid, 1 with the problems listed."""
+
+from __future__ import annotations
+
+import sys
+
+from cprstats.cli.common import add_forms_arguments, code_or_report
+
+
+def add_arguments(parser):
+    add_forms_arguments(parser)
+    parser.add_argument("--report", metavar="PROBLEMS.csv", help="also write the problems as CSV (or .xlsx)")
+
+
+def run(args) -> int:
+    data, problems = code_or_report(args, sys.stdout)
+    if data is None:
+        if args.report:
+            from cprstats.io import write_csv, write_xlsx
+
+            if args.report.lower().endswith(".xlsx"):
+                write_xlsx({"problems": problems}, args.report)
+            else:
+                write_csv(problems, args.report)
+            print(f"Problems written to {args.report}", file=sys.stdout)
+        return 1
+    print(f"{args.forms}: {len(data)} subject children in {data['review_id'].nunique()} reviews; no problems found.")
+    return 0

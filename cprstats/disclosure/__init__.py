@@ -1,0 +1,1 @@
+"""Disclosure control: suppression of count and comparison tables, and the policy that says when it applies."""

@@ -1,0 +1,434 @@
+"""The report a notebook builds: title block, safe tables, accessible figures, key figures.
+
+A notebook makes one `Report` from its parameters cell and then calls one method per cell::
+
+    rep = cprstats.Report(data=DATA, region=REGION, period=PERIOD, lang=LANG, threshold=THRESHOLD,
+                          suppress=SUPPRESS, output_dir=OUTPUT_DIR, notebook="01_children_and_families")
+    rep.intro()
+    rep.table(cprstats.proportions(rep.data, "outcome"), name="outcome")
+    rep.figure(cprstats.proportions(rep.data, "child_vulnerabilities"), name="vulnerabilities")
+
+Every table and figure goes through the report's disclosure policy first (on for any region
+below all-Wales, and for any table broken down by board; an analyst's ``suppress=False`` is
+recorded and shown), so a hidden count never reaches a page, a file or an alt text. Tables
+are written to ``output_dir/tables/<name>.csv`` (the suppressed tidy numbers, unrounded;
+hidden counts are empty cells) and ``.xlsx`` (the formatted table, the numbers and the
+notes), figures to ``output_dir/figures/<name>.png`` and ``.svg``; ``output_dir/report.json``
+records every file written and the disclosure decision, for the runner's manifest.
+
+Examples
+--------
+The synthetic Mid and West Wales example: a region, so small numbers are hidden.
+
+>>> import cprstats
+>>> rep = Report(data="mww_2017_2021", region="MWW", output_dir=None, notebook="demo")
+>>> rep.suppressing, len(rep.data)
+(True, 11)
+>>> rep.key_figures(cprstats.proportions(rep.data, "review_type"))
+review_type=cpr_concise: */11
+review_type=cpr_extended: */11
+review_type=mapf: */11
+review_type=susr: 0/11 (0.0%)
+review_type=other: 0/11 (0.0%)
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cprstats._version import __version__
+from cprstats.codebook.i18n import t
+from cprstats.codebook.model import check_lang
+from cprstats.datasets.loader import comparison_as_counts, infer_by, load_data, protect, scope_data, source_text
+from cprstats.errors import ParameterError
+from cprstats.io import escape_html as esc
+from cprstats.report.blocks import (
+    Block,
+    default_caption,
+    denominator_note,
+    heading_block,
+    html_table,
+    intro_block,
+    scope_label,
+)
+from cprstats.report.labels import alt_text
+
+__all__ = ["Report", "STYLES", "LAYOUTS"]
+
+#: Cell styles of `Report.table` (those of `cprstats.format_table`).
+STYLES = ("n_percent", "percent_ci", "count", "percent")
+LAYOUTS = ("wide", "long")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
+
+
+def _name(name: Any, what: str = "name") -> str:
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ParameterError(
+            f"{what}={name!r} is not allowed; use letters, digits, '_', '-' and '.' (a file name, no folders)"
+        )
+    return name
+
+
+def _choice(name: str, value: Any, allowed: tuple) -> Any:
+    if value not in allowed:
+        raise ParameterError(f"{name}={value!r} is not allowed; use one of {', '.join(map(repr, allowed))}")
+    return value
+
+
+class Report:
+    """One notebook's report for a region and period, in English or Welsh.
+
+    Parameters
+    ----------
+    data : DataFrame, str or path, default "wales"
+        A coded dataset, a shipped example name, a coded CSV or coding forms (see
+        `cprstats.datasets.loader.load_data`).
+    region : str, default "wales"
+        ``"wales"`` or a board code (``NWSB, MWW, WGSB, CTM, CAV, GWENT``).
+    period : str, default "all"
+        ``"all"`` or a period code of the codebook (``pre_covid``, ``post_covid``).
+    lang : {"en", "cy"}
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are hidden when suppression applies.
+    suppress : bool or None
+        None: suppression on below all-Wales (and for tables by board). False below all-Wales
+        is an analyst's explicit opt-out: logged, shown in the report, recorded in report.json.
+    output_dir : path or None
+        Where tables, figures and ``report.json`` go; None writes nothing.
+    notebook : str
+        The notebook's name, recorded in report.json.
+    codebook : Codebook, optional
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        The coded rows of the region and period.
+    suppressing : bool
+        Whether this report's tables are suppressed (for the region itself).
+    outputs : list of dict
+        What has been written: ``kind, name, files`` (relative to ``output_dir``),
+        ``suppressed`` (number of hidden counts).
+    """
+
+    def __init__(
+        self,
+        *,
+        data: Any = "wales",
+        region: str = "wales",
+        period: str = "all",
+        lang: str = "en",
+        threshold: int = 5,
+        suppress: bool | None = None,
+        output_dir: Any = None,
+        notebook: str = "report",
+        codebook=None,
+    ):
+        from cprstats.codebook.model import load_codebook
+        from cprstats.disclosure.policy import disclosure_policy
+
+        self.lang = check_lang(lang)
+        self.codebook = codebook if codebook is not None else load_codebook()
+        self.notebook = _name(notebook, "notebook")
+        if suppress is not None and not isinstance(suppress, bool):
+            raise ParameterError(f"suppress={suppress!r} is not allowed; use None (the default policy), True or False")
+        self.region, self.period, self.threshold, self._suppress = region, period, threshold, suppress
+        self.policy = disclosure_policy(region, suppress=suppress, threshold=threshold, codebook=self.codebook)
+        self._policies = {None: self.policy}
+        self.output_dir = None if output_dir is None else Path(output_dir)
+        full = load_data(data, codebook=self.codebook)
+        self._full = full
+        self.data = scope_data(full, region=region, period=period, codebook=self.codebook)
+        self.synthetic = bool(full.attrs.get("synthetic"))
+        self.data.attrs["synthetic"] = self.synthetic
+        self.source = source_text(data if not isinstance(data, pd.DataFrame) else full)
+        self.outputs: list[dict[str, Any]] = []
+        self._write_record()
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def suppressing(self) -> bool:
+        return self.policy.suppress
+
+    @property
+    def opted_out(self) -> bool:
+        return self.policy.opted_out
+
+    def __repr__(self) -> str:
+        return (
+            f"<Report {self.notebook}: region={self.region}, period={self.period}, lang={self.lang}, "
+            f"{len(self.data)} children, suppression {'on' if self.suppressing else 'off'}>"
+        )
+
+    def _policy(self, by: str | None):
+        if by not in self._policies:
+            from cprstats.disclosure.policy import disclosure_policy
+
+            self._policies[by] = disclosure_policy(
+                self.region, by=by, suppress=self._suppress, threshold=self.threshold, codebook=self.codebook
+            )
+        return self._policies[by]
+
+    def protect(self, stats: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+        """``stats`` under this report's disclosure policy (as every table and figure uses it)."""
+        if not isinstance(stats, pd.DataFrame):
+            raise ParameterError(f"stats must be a pandas DataFrame, got {type(stats).__name__}")
+        if "variable" in stats:
+            fields = self.codebook.fields
+            restricted = [v for v in map(str, pd.unique(stats["variable"])) if v in fields and fields[v].restricted]
+            if restricted:
+                raise ParameterError(
+                    f"{', '.join(restricted)} is restricted and never published raw; use the "
+                    "derived bands (e.g. age_band_mcmanus, age_band_england)"
+                )
+        by = by if by is not None else infer_by(stats, self.codebook)
+        out = protect(stats, self._policy(by), codebook=self.codebook)
+        out.attrs["synthetic"] = self.synthetic
+        if by is not None:
+            out.attrs["by"] = by
+        return out
+
+    # ------------------------------------------------------------------ title block
+    def scope_label(self) -> str:
+        """ "All Wales" or the board's name, then the period, in the report's language."""
+        return scope_label(self.region, self.period, lang=self.lang, codebook=self.codebook)
+
+    def intro(self, title: str | None = None) -> Block:
+        """The title block: title, scope, numbers of reviews and children, source, notices."""
+        return intro_block(self, title)
+
+    def heading(self, key: str, level: int = 2) -> Block:
+        """A section heading from the UI strings (``"children"`` -> ``section.children``), in the report's language."""
+        return heading_block(key, level, lang=self.lang)
+
+    # ------------------------------------------------------------------ tables and figures
+    def table(
+        self,
+        stats: pd.DataFrame,
+        *,
+        name: str,
+        caption: str | None = None,
+        style: str = "n_percent",
+        layout: str = "wide",
+        by: str | None = None,
+        digits: int = 1,
+    ) -> Block:
+        """Show a statistics table safely and write it to ``tables/<name>.csv`` and ``.xlsx``.
+
+        Parameters
+        ----------
+        stats : pandas.DataFrame
+            A tidy table (`cprstats.proportions`, `cprstats.compare`, `cooccurrence`...), not
+            yet suppressed: the report applies its policy.
+        name : str
+            File name stem (letters, digits, ``_ - .``).
+        caption : str, optional
+            Default: the variables' titles from the codebook.
+        style : {"n_percent", "percent_ci", "count", "percent"}
+            What each cell shows (see `cprstats.format_table`).
+        layout : {"wide", "long"}
+            Groups as columns (with a denominator row per variable), or one row per group.
+        by : str, optional
+            The variable the groups are values of (default: inferred from the codes).
+        digits : int, default 1
+
+        Returns
+        -------
+        Block
+            The accessible HTML table with its notes (``_repr_html_``) and a plain-text copy.
+        """
+        from cprstats.io import write_csv, write_xlsx
+        from cprstats.report.tables import format_table
+
+        _name(name)
+        _choice("style", style, STYLES)
+        _choice("layout", layout, LAYOUTS)
+        safe = self.protect(stats, by)
+        if "count_ref" in safe.columns:  # a comparison: show each side as its own group
+            safe = comparison_as_counts(safe)
+        shown = format_table(
+            safe, self.codebook, lang=self.lang, cell=style, layout=layout, by=safe.attrs.get("by"), digits=digits
+        )
+        caption = caption if caption is not None else default_caption(safe, self)
+        notes = list(shown.attrs.get("footnotes", [])) + denominator_note(safe, self.lang)
+        files = []
+        if self.output_dir is not None:
+            folder = self.output_dir / "tables"
+            write_csv(safe, folder / f"{name}.csv")
+            notes_df = pd.DataFrame({t("heading.notes", self.lang): [caption, *notes]})
+            write_xlsx({"table": shown, "data": safe, "notes": notes_df}, folder / f"{name}.xlsx")
+            files = [f"tables/{name}.csv", f"tables/{name}.xlsx"]
+            self._record("table", name, files, safe)
+        return html_table(shown, caption=caption, notes=notes, row_headers=2 if layout == "wide" else 3)
+
+    def figure(
+        self,
+        stats: pd.DataFrame,
+        *,
+        name: str,
+        kind: str = "bar",
+        title: str | None = None,
+        by: str | None = None,
+        **options,
+    ) -> Block:
+        """Draw a figure safely, save ``figures/<name>.png`` and ``.svg``, show it with alt text.
+
+        Parameters
+        ----------
+        stats : pandas.DataFrame
+            As for `table` (for ``"forest"``: a `cprstats.compare` table; for ``"heatmap"``:
+            a `cprstats.report.figures.cooccurrence` table).
+        name : str
+        kind : {"bar", "grouped_bar", "heatmap", "forest"}
+        title : str, optional
+        by : str, optional
+        **options
+            Passed to the drawing function (``sort``, ``digits``...).
+
+        Returns
+        -------
+        Block
+            ``<figure>`` with the PNG inline (``data:`` URI) and an ``alt`` text that states the
+            numbers shown, made from the same suppressed table; the figure's title as caption.
+        """
+        import cprstats.report.figures as figures
+
+        _name(name)
+        _choice("kind", kind, figures.KINDS)
+        safe = self.protect(stats, by)
+        by = safe.attrs.get("by")
+        draw = getattr(figures, kind)
+        extra = {"by": by} if kind == "grouped_bar" else {}
+        if kind in ("bar", "grouped_bar"):
+            safe = figures.sort_table(safe, options.pop("sort", "codebook"))  # the alt text follows the bars' order
+        fig = draw(
+            safe, lang=self.lang, title=title, codebook=self.codebook, synthetic=self.synthetic, **extra, **options
+        )
+        title = fig.axes[0].get_title(loc="left").replace("\n", " ")
+        png = figures.figure_bytes(fig, "png")
+        if self.output_dir is not None:
+            figures.save(fig, self.output_dir / "figures", name, png=png)  # the PNG shown, not drawn again
+            self._record("figure", name, [f"figures/{name}.png", f"figures/{name}.svg"], safe)
+        alt = alt_text(
+            safe, kind=kind, title=title, lang=self.lang, codebook=self.codebook, by=by, synthetic=self.synthetic
+        )
+        w, h = (round(v * 96) for v in fig.get_size_inches())
+        uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        html = (
+            f'<figure class="report-figure"><img src="{uri}" alt="{esc(alt)}" width="{w}" height="{h}">'
+            f"<figcaption>{esc(title)}</figcaption></figure>"
+        )
+        return Block(html, alt)
+
+    def key_figures(self, stats: pd.DataFrame, *, by: str | None = None, digits: int = 1) -> None:
+        """Print one line per row, ``variable=level[ group]: count/n (percent)``, for nbval checks.
+
+        Suppression applies (a hidden count prints as ``*``); percentages are rounded to
+        ``digits`` places in the string, so the lines are the same on every platform.
+        """
+        from cprstats.codebook.i18n import format_percent
+
+        safe = self.protect(stats, by)
+        for rec in safe.to_dict("records"):
+            group = "" if str(rec.get("group", "all")) == "all" else f" [{rec['group']}]"
+            count = "*" if pd.isna(rec["count"]) else f"{int(rec['count'])}"
+            n = "*" if pd.isna(rec["n"]) else f"{int(rec['n'])}"
+            est = rec.get("estimate")
+            pct = "" if est is None or pd.isna(est) else f" ({format_percent(est, 'en', digits)})"
+            print(f"{rec['variable']}={rec['level']}{group}: {count}/{n}{pct}")
+
+    # ------------------------------------------------------------------ other views (cprstats.report.views)
+    @property
+    def wales_data(self) -> pd.DataFrame:
+        """All Wales in this report's period: for boards side by side, or a region against the rest."""
+        return scope_data(self._full, region="wales", period=self.period, codebook=self.codebook)
+
+    @property
+    def region_data(self) -> pd.DataFrame:
+        """This report's region in every period: for comparing the periods themselves."""
+        return scope_data(self._full, region=self.region, period="all", codebook=self.codebook)
+
+    @property
+    def wales_data_all_periods(self) -> pd.DataFrame:
+        """The whole dataset: published samples are flagged reviews of every period."""
+        return self._full
+
+    def compare_region(self, variables, **options) -> pd.DataFrame:
+        """This region against the rest of Wales; for the all-Wales report, a joint test across the boards."""
+        from cprstats.stats.comparisons import compare
+
+        groups = None if self.region == "wales" else [self.region]
+        return compare(self.wales_data, variables, by="board", groups=groups, codebook=self.codebook, **options)
+
+    def comparison(
+        self, table: pd.DataFrame, *, name: str, caption: str | None = None, by: str | None = None, digits: int = 1
+    ) -> Block:
+        """Show a `cprstats.compare` table: both sides, the difference with its interval, tests, p-values."""
+        from cprstats.report.views import comparison_view
+
+        return comparison_view(self, table, name=_name(name), caption=caption, by=by, digits=digits)
+
+    def published(self, source: str, *, name: str, caption: str | None = None) -> Block:
+        """Each published statement of ``source`` beside the figure computed from the data."""
+        from cprstats.report.views import published_view
+
+        return published_view(self, source, name=_name(name), caption=caption)
+
+    def published_lines(self, source: str) -> None:
+        """Print the published-figure check in a fixed format, for nbval."""
+        from cprstats.report.views import published_lines
+
+        published_lines(self, source)
+
+    def agreement_table(self, agree: pd.DataFrame, *, name: str, caption: str | None = None) -> Block:
+        """Show `cprstats.agreement` per coded column."""
+        from cprstats.report.views import agreement_view
+
+        return agreement_view(self, agree, name=_name(name), caption=caption)
+
+    def agreement_lines(self, agree: pd.DataFrame) -> None:
+        """Print agreement in a fixed format, for nbval."""
+        from cprstats.report.views import agreement_lines
+
+        agreement_lines(agree)
+
+    def disagreements(self, table: pd.DataFrame, *, name: str) -> Block:
+        """Count the disagreements per variable; write every one to ``tables/<name>``."""
+        from cprstats.report.views import disagreements_view
+
+        return disagreements_view(self, table, name=_name(name))
+
+    # ------------------------------------------------------------------ record
+    def record(self) -> dict[str, Any]:
+        """What report.json holds: parameters, the disclosure decision, the outputs (no timestamps)."""
+        return {
+            "notebook": self.notebook,
+            "region": self.region,
+            "period": self.period,
+            "lang": self.lang,
+            "threshold": self.threshold,
+            "suppress": self._suppress,
+            "disclosure": {**self.policy.record(), "below_wales": self.region != "wales"},
+            "synthetic": self.synthetic,
+            "source": self.source,
+            "children": len(self.data),
+            "cprstats_version": __version__,
+            "codebook_version": self.codebook.version,
+            "outputs": self.outputs,
+        }
+
+    def _record(self, kind: str, name: str, files: list[str], table: pd.DataFrame) -> None:
+        hidden = int(table["suppressed"].sum()) if "suppressed" in table else 0
+        self.outputs = [o for o in self.outputs if not (o["kind"] == kind and o["name"] == name)]
+        self.outputs.append({"kind": kind, "name": name, "files": files, "suppressed": hidden})
+        self._write_record()
+
+    def _write_record(self) -> None:
+        if self.output_dir is not None:
+            from cprstats.io import write_json
+
+            write_json(self.record(), self.output_dir / "report.json")

@@ -1,0 +1,220 @@
+"""Self-contained, accessible HTML reports of executed notebooks, and an index linking them.
+
+`notebook_to_html` exports an executed notebook with nbconvert's "basic" template (the cells
+only: the "lab" and "classic" page templates load require.js and MathJax from the web), no
+code and no prompts, keeping prose cells tagged ``lang-en``/``lang-cy`` only in the report's
+language (untagged cells are shown in both), then cleans the result (`cprstats.report.sanitise`:
+no scripts, nothing fetched, headings without gaps, a caption on every table, alt text on
+every image) and puts it in a page shell: ``<html lang>``, UTF-8, a title, the inline style
+sheet ``cprstats/report/assets/report.css``, a skip link and ``<main>``. The page needs no network
+and no other file: figures are inline ``data:`` images.
+
+Cells tagged ``remove-cell`` (or ``remove_cell``) are left out; ``remove-output`` (or
+``remove_output``) drops a cell's outputs. Error outputs keep their one-line message but
+not the traceback; warnings written to stderr are left out.
+
+Examples
+--------
+>>> notebook_to_html("outputs/MWW/all/01.ipynb", "outputs/MWW/all/01.html", lang="cy")  # doctest: +SKIP
+PosixPath('outputs/MWW/all/01.html')
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cprstats._version import __version__
+from cprstats.codebook.i18n import t
+from cprstats.codebook.model import LANGUAGES, check_lang
+from cprstats.errors import ParameterError
+from cprstats.io import escape_html as esc
+from cprstats.report.blocks import table_wrap
+from cprstats.report.sanitise import clean_html
+
+__all__ = ["notebook_to_html", "index_html", "page", "REMOVE_CELL_TAGS", "REMOVE_OUTPUT_TAGS"]
+
+REMOVE_CELL_TAGS = ("remove-cell", "remove_cell")
+REMOVE_OUTPUT_TAGS = ("remove-output", "remove_output")
+
+
+@lru_cache(maxsize=1)
+def _css() -> str:
+    return resources.files("cprstats.report").joinpath("assets", "report.css").read_text(encoding="utf-8")
+
+
+def page(body: str, *, title: str, lang: str) -> str:
+    """A complete HTML page around ``body`` (already safe HTML): shell, inline CSS, skip link, ``<main>``.
+
+    >>> html = page("<h1>Hi</h1>", title="Hi", lang="cy")
+    >>> html.splitlines()[:2], '<main id="main" tabindex="-1">' in html
+    (['<!DOCTYPE html>', '<html lang="cy">'], True)
+    """
+    check_lang(lang)
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="cprstats {esc(__version__)}">\n'
+        f"<title>{esc(title)}</title>\n<style>\n{_css()}</style>\n</head>\n<body>\n"
+        f'<a class="skip-link" href="#main">{esc(t("report.skip_link", lang))}</a>\n'
+        f'<main id="main" tabindex="-1">\n{body}\n</main>\n'
+        f'<footer class="report-footer"><p>{esc(t("report.footer", lang, version=__version__))}</p></footer>\n'
+        "</body>\n</html>\n"
+    )
+
+
+def _prepare(nb, lang: str) -> None:
+    """Drop error tracebacks (keep ``ename: evalue``) and stderr streams, in place."""
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                continue
+            if out.get("output_type") == "error":
+                from nbformat import v4
+
+                out = v4.new_output("stream", name="stdout", text=f"{out.get('ename', '')}: {out.get('evalue', '')}\n")
+            kept.append(out)
+        cell["outputs"] = kept
+
+
+def notebook_to_html(nb_path, html_path, *, lang: str, title: str | None = None) -> Path:
+    """Write an executed notebook as a self-contained, accessible HTML report (no code).
+
+    Parameters
+    ----------
+    nb_path : path
+        The executed notebook (``.ipynb``).
+    html_path : path
+        Where to write the report (atomically, through `cprstats.io`).
+    lang : {"en", "cy"}
+        The report's language: ``lang-<other>`` cells are removed and ``<html lang>`` is set.
+    title : str, optional
+        The page title; default: the first top-level heading, else the report title string.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    check_lang(lang)
+    src = Path(nb_path)
+    if not src.is_file():
+        raise ParameterError(f"nb_path={str(nb_path)!r}: no such notebook")
+    nb = nbformat.read(src, as_version=4)
+    _prepare(nb, lang)
+    others = {f"lang-{x}" for x in LANGUAGES if x != lang}
+    tags = TagRemovePreprocessor(
+        remove_cell_tags=others | set(REMOVE_CELL_TAGS), remove_all_outputs_tags=set(REMOVE_OUTPUT_TAGS), enabled=True
+    )
+    exporter = HTMLExporter(
+        template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
+    exporter.register_preprocessor(tags, enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    cleaned = clean_html(
+        body, missing_caption=t("table.untitled", lang, number="{number}"), missing_alt=t("figure.no_description", lang)
+    )
+    page_title = title or cleaned.title or t("report.title", lang)
+    content = cleaned.html
+    if cleaned.needs_title:
+        content = f"<h1>{esc(page_title)}</h1>\n{content}"
+    from cprstats.io import write_text
+
+    return write_text(page(content, title=page_title, lang=lang), html_path)
+
+
+def _records(runs: Any) -> list[dict[str, Any]]:
+    if runs is None:
+        return []
+    if isinstance(runs, pd.DataFrame):
+        return runs.astype(object).where(runs.notna(), None).to_dict("records")
+    if isinstance(runs, Mapping):
+        raise ParameterError("runs must be a DataFrame or a list of records (dicts), not one dict")
+    return [dict(r) for r in runs]
+
+
+def index_html(output_root, runs: Iterable[Mapping[str, Any]] | pd.DataFrame, *, lang: str, codebook=None) -> Path:
+    """Write ``<output_root>/index.html``: one captioned table linking every report, with its status.
+
+    Parameters
+    ----------
+    output_root : path
+        The run's output folder.
+    runs : DataFrame or iterable of dict
+        One record per report with ``region, period, notebook, status`` and ``html`` (the report's
+        path relative to ``output_root``, or None when none was made), as
+        `cprstats.runner.files.read_manifests` returns them.
+    lang : {"en", "cy"}
+    codebook : Codebook, optional
+        For region and period names.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    from cprstats.codebook.model import load_codebook
+    from cprstats.io import write_text
+
+    check_lang(lang)
+    cb = codebook if codebook is not None else load_codebook()
+    recs = _records(runs)
+    order_r = {c: i for i, c in enumerate(("wales", *cb.field("board").codes))}
+    order_p = {c: i for i, c in enumerate(("all", *cb.field("period").codes))}
+    recs.sort(
+        key=lambda r: (
+            order_r.get(r.get("region"), 99),
+            str(r.get("region")),
+            order_p.get(r.get("period"), 99),
+            str(r.get("period")),
+            str(r.get("notebook")),
+        )
+    )
+    heads = [t(f"index.{k}", lang) for k in ("region", "period", "notebook", "status")]
+    rows = []
+    for r in recs:
+        region, period = str(r.get("region")), str(r.get("period"))
+        region_l = t("scope.all_wales", lang) if region == "wales" else _label(cb, "board", region, lang)
+        period_l = t("report.period_all", lang) if period == "all" else _label(cb, "period", period, lang)
+        nb = esc(r.get("notebook") or "")
+        href = r.get("html")
+        if href and not os.path.isabs(str(href)) and ".." not in Path(str(href)).parts:
+            link = f'<a href="{esc(Path(str(href)).as_posix())}">{nb}</a>'
+        else:
+            link = f"{nb} ({esc(t('index.no_report', lang))})"
+        ok = r.get("status") == "ok"
+        status = f'<span class="status-{"ok" if ok else "failed"}">{esc(t("index.ok" if ok else "index.failed", lang))}</span>'
+        rows.append(
+            f'<tr><th scope="row">{esc(region_l)}</th><td>{esc(period_l)}</td><td>{link}</td><td>{status}</td></tr>'
+        )
+    title = t("index.title", lang)
+    if rows:
+        head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
+        caption = t("index.caption", lang)
+        table = (
+            f'{table_wrap(caption)}<table class="index-table">\n<caption>{esc(caption)}</caption>\n'
+            f"<thead><tr>{head}</tr></thead>\n<tbody>{''.join(rows)}</tbody>\n</table></div>"
+        )
+    else:
+        table = f"<p>{esc(t('index.empty', lang))}</p>"
+    body = f"<h1>{esc(title)}</h1>\n{table}"
+    return write_text(page(body, title=title, lang=lang), Path(output_root) / "index.html")
+
+
+def _label(cb, variable: str, code: str, lang: str) -> str:
+    try:
+        return cb.label(variable, code, lang)
+    except ParameterError:
+        return code

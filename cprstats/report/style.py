@@ -1,0 +1,273 @@
+"""The look shared by every cprstats figure, and byte-identical saving.
+
+Decisions (see also `cprstats.report.figures`):
+
+* **Colours**: the Okabe-Ito palette (Okabe M, Ito K (2008), *Color Universal Design*,
+  https://jfly.uni-koeln.de/color/; Wong B (2011), Nat Methods 8:441, doi:10.1038/nmeth.1618),
+  black left out because bars carry black hatching; heat maps use *cividis* (Nuñez JR et al.
+  (2018), PLoS ONE 13:e0199239, doi:10.1371/journal.pone.0199239).
+* **Text**: DejaVu Sans, set explicitly (it has ŵ, ŷ, â and the other Welsh letters), at least
+  `MIN_FONT_PT` points at the saved size: figures are `WIDTH_IN` inches wide, saved at `DPI`
+  and never rescaled.
+* **Scope**: settings apply only inside `theme` (a ``with`` block), never on import.
+* **Reproducible files**: `figure_bytes` writes PNG without the "Software" tag and SVG
+  without date or creator and with a fixed ``svg.hashsalt``, so the same figure gives the
+  same bytes; `save` writes them atomically through `cprstats.io`.
+
+Examples
+--------
+>>> fig = new_figure(2.0)
+>>> figure_bytes(fig, "png") == figure_bytes(fig, "png")
+True
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cprstats.codebook.i18n import t
+from cprstats.errors import ParameterError
+
+__all__ = [
+    "theme",
+    "new_figure",
+    "finish",
+    "notes",
+    "save",
+    "figure_bytes",
+    "check_table",
+    "numbers",
+    "wrap",
+    "ci_level_of",
+    "percent_axis",
+    "default_title",
+    "PALETTE",
+    "HATCHES",
+    "DPI",
+    "WIDTH_IN",
+    "MIN_FONT_PT",
+    "RC",
+]
+
+#: Okabe-Ito colours without black, in the order groups get them.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+HATCHES = ("", "//", "..", "xx", "\\\\", "--", "oo")
+DPI = 150
+WIDTH_IN = 7.0
+MIN_FONT_PT = 10
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+#: seaborn 0.13's ``axes_style("whitegrid")`` and ``plotting_context("notebook")``, copied here so
+#: that drawing a figure does not import seaborn (which imports scipy.stats: seconds on a laptop).
+_WHITEGRID = {
+    "figure.facecolor": "white",
+    "axes.labelcolor": ".15",
+    "xtick.direction": "out",
+    "ytick.direction": "out",
+    "xtick.color": ".15",
+    "ytick.color": ".15",
+    "axes.axisbelow": True,
+    "grid.linestyle": "-",
+    "text.color": ".15",
+    "lines.solid_capstyle": "round",
+    "patch.edgecolor": "w",
+    "patch.force_edgecolor": True,
+    "image.cmap": "cividis",
+    "xtick.top": False,
+    "ytick.right": False,
+    "axes.grid": True,
+    "axes.facecolor": "white",
+    "axes.edgecolor": ".8",
+    "grid.color": ".8",
+    "axes.spines.left": True,
+    "axes.spines.bottom": True,
+    "axes.spines.right": True,
+    "axes.spines.top": True,
+    "xtick.bottom": False,
+    "ytick.left": False,
+    "axes.linewidth": 1.25,
+    "grid.linewidth": 1,
+    "lines.linewidth": 1.5,
+    "lines.markersize": 6,
+    "patch.linewidth": 1,
+    "xtick.major.width": 1.25,
+    "ytick.major.width": 1.25,
+    "xtick.minor.width": 1,
+    "ytick.minor.width": 1,
+    "xtick.major.size": 6,
+    "ytick.major.size": 6,
+    "xtick.minor.size": 4,
+    "ytick.minor.size": 4,
+}
+#: Settings applied (inside `theme` only) on top of `_WHITEGRID`: fonts of at least
+#: `MIN_FONT_PT` points, DejaVu Sans, darker text, fixed resolution and SVG salt.
+RC = {
+    "font.family": ["DejaVu Sans"],
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "legend.title_fontsize": 10,
+    "figure.titlesize": 12,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "svg.hashsalt": "cprstats",
+    "svg.fonttype": "path",
+    "axes.unicode_minus": True,
+    "hatch.linewidth": 0.8,
+    "axes.titlelocation": "left",
+    "axes.titleweight": "bold",
+    "text.color": "#1a1a1a",
+    "axes.labelcolor": "#1a1a1a",
+    "xtick.color": "#1a1a1a",
+    "ytick.color": "#1a1a1a",
+}
+
+
+@contextmanager
+def theme():
+    """Apply the cprstats look (seaborn's "whitegrid" style + `RC`) inside a ``with`` block only.
+
+    >>> import matplotlib as mpl
+    >>> before = mpl.rcParams["font.size"]
+    >>> with theme():
+    ...     mpl.rcParams["font.family"], mpl.rcParams["svg.hashsalt"]
+    (['DejaVu Sans'], 'cprstats')
+    >>> mpl.rcParams["font.size"] == before
+    True
+    """
+    import matplotlib as mpl
+
+    with mpl.rc_context({**_WHITEGRID, **RC}):
+        yield
+
+
+def new_figure(height: float):
+    """An empty figure `WIDTH_IN` wide and ``height`` inches tall on the Agg canvas (no pyplot, nothing global)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def check_table(stats, need: tuple[str, ...], what: str) -> pd.DataFrame:
+    """``stats`` with a fresh index, if it is a non-empty DataFrame with the columns ``need``; else `ParameterError`."""
+    if not isinstance(stats, pd.DataFrame):
+        raise ParameterError(f"{what}: stats must be a pandas DataFrame, got {type(stats).__name__}")
+    missing = [c for c in need if c not in stats.columns]
+    if missing:
+        raise ParameterError(f"{what}: the table lacks the column(s) {', '.join(missing)}; it needs {', '.join(need)}")
+    if stats.empty:
+        raise ParameterError(f"{what}: the table has no rows to draw")
+    return stats.reset_index(drop=True)
+
+
+def numbers(table: pd.DataFrame, col: str, scale: float = 100.0) -> np.ndarray:
+    """Column ``col`` as floats times ``scale`` (percentages by default); NaN where missing or absent."""
+    if col not in table:
+        return np.full(len(table), np.nan)
+    return pd.to_numeric(table[col], errors="coerce").astype("float64").to_numpy() * scale
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters.
+
+    >>> wrap("Potentially life-threatening injury", 20)
+    'Potentially life-\\nthreatening injury'
+    """
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def finish(fig, ax, title: str, notes: list[str], height: float, pad: float = 6.0) -> None:
+    """Put the title on ``ax`` and the notes under the figure, keeping room for them in the layout."""
+    ax.set_title(wrap(title, 70), pad=pad)
+    lines = [n for n in notes if n]
+    if lines:
+        text = "\n".join(wrap(n, 95) for n in lines)
+        frac = min(0.4, (0.19 * (text.count("\n") + 1) + 0.08) / height)
+        fig.get_layout_engine().set(rect=(0, frac, 1, 1 - frac))
+        fig.text(0.01, 0.012, text, ha="left", va="bottom", fontsize=MIN_FONT_PT)
+
+
+def notes(lang: str, *, ci_level=None, suppressed=False, synthetic=False) -> list[str]:
+    """The notes printed under a figure: what the lines show, the ``*`` marker, synthetic data."""
+    out = []
+    if ci_level is not None:
+        out.append(t("figure.note.ci", lang, level=f"{100 * float(ci_level):g}"))
+    if suppressed:
+        out.append(t("figure.note.suppressed", lang))
+    if synthetic:
+        out.append(t("footnote.synthetic", lang))
+    return out
+
+
+def ci_level_of(table: pd.DataFrame, lo: np.ndarray, hi: np.ndarray):
+    """The confidence level of the intervals drawn, or None when none is drawn."""
+    drawn = np.isfinite(lo) & np.isfinite(hi)
+    if not drawn.any():
+        return None
+    levels = pd.to_numeric(table["ci_level"], errors="coerce").dropna().unique() if "ci_level" in table else []
+    return levels[0] if len(levels) == 1 else 0.95
+
+
+def percent_axis(ax, top: float, lang: str, label: str | None) -> None:
+    """A 0-100% value axis with room at the right for the value labels."""
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+    upper = max(10.0, min(100.0, top))
+    ax.set_xlim(0, upper * 1.38)
+    ticks = [v for v in MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(0, upper) if 0 <= v <= 100]
+    ax.set_xticks(ticks)
+    ax.xaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))
+    ax.set_xlabel(label or t("figure.axis.percent", lang))
+    ax.grid(axis="y", visible=False)
+
+
+def default_title(table: pd.DataFrame, lang: str, codebook) -> str:
+    """The titles of the table's variables from the codebook, joined by ``; ``."""
+    from cprstats.codebook.model import load_codebook
+
+    cb = codebook if codebook is not None else load_codebook()
+    names = [str(v) for v in pd.unique(table["variable"])]
+    return "; ".join(cb.label(v, lang=lang) if cb.knows(v) else v for v in names)
+
+
+def figure_bytes(fig, fmt: str = "png") -> bytes:
+    """The figure as PNG or SVG bytes, the same bytes every time (no timestamps, fixed salt)."""
+    if fmt not in ("png", "svg"):
+        raise ParameterError(f"fmt={fmt!r} is not allowed; use 'png' or 'svg'")
+    buf = io.BytesIO()
+    with theme():
+        if fmt == "png":
+            fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+        else:
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    return buf.getvalue()
+
+
+def save(fig, folder, name: str, *, png: bytes | None = None) -> list[Path]:
+    """Save ``fig`` as ``<folder>/<name>.png`` and ``.svg``, atomically; return both paths.
+
+    ``name`` is a file stem: letters, digits, ``_``, ``-`` and ``.``, no folders. ``png``: the
+    figure's PNG from `figure_bytes`, when the caller has it already (rendering it is the
+    slowest step of a figure).
+    """
+    from cprstats.io import write_bytes
+
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ParameterError(f"name={name!r} is not allowed; use letters, digits, '_', '-' and '.' only (no folders)")
+    folder = Path(folder)
+    return [
+        write_bytes(png if fmt == "png" and png is not None else figure_bytes(fig, fmt), folder / f"{name}.{fmt}")
+        for fmt in ("png", "svg")
+    ]

@@ -1,0 +1,190 @@
+"""The data of a notebook run: loaded once in the parent, handed to every notebook.
+
+`prepare_data` accepts what ``cprstats run --data`` accepts: the name of a shipped example
+(passed to the notebooks as is), a coded dataset CSV (passed by its path), or coding forms
+(CSV, XLSX or a folder of YAML), which are coded here, once, so a `CodingError` comes before
+any kernel starts and no notebook re-codes. The coded forms are written
+(``cprstats.write_dataset``) into the run's staging folder and removed with it: the coded
+dataset holds one row per child, including restricted variables, so it is not kept beside
+the reports, which are meant to be circulated. The manifest records where the data came
+from and its SHA-256 checksum.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cprstats.errors import ParameterError
+
+__all__ = ["DataSource", "prepare_data", "sha256_file", "checksums", "scope_size"]
+
+
+@dataclass
+class DataSource:
+    """The data a run uses: what the notebooks get as ``DATA`` and what it came from."""
+
+    argument: str
+    kind: str  # "example" | "dataset" | "forms"
+    parameter: str
+    sha256: str
+    files: list[dict[str, str]] = field(default_factory=list)
+    frame: pd.DataFrame | None = None
+    synthetic: bool = False
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "argument": self.argument,
+            "kind": self.kind,
+            "sha256": self.sha256,
+            "files": self.files,
+            "synthetic": self.synthetic,
+        }
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """SHA-256 of a file, read in chunks.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "abc.txt"
+    >>> _ = p.write_bytes(b"abc")
+    >>> sha256_file(p)[:16]  # FIPS 180-2 appendix B.1 test vector for "abc"
+    'ba7816bf8f01cfea'
+    """
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def checksums(path: Path) -> tuple[list[dict[str, str]], str]:
+    """Checksums of a file, or of every visible file in a folder (sorted), and one over all."""
+    if path.is_file():
+        files = [{"path": str(path), "sha256": sha256_file(path)}]
+        return files, files[0]["sha256"]
+    files = []
+    for p in sorted(path.rglob("*")):
+        rel = p.relative_to(path)
+        if p.is_file() and not any(part.startswith(".") for part in rel.parts):
+            files.append({"path": str(rel), "sha256": sha256_file(p)})
+    total = hashlib.sha256("".join(f"{f['sha256']}  {f['path']}\n" for f in files).encode()).hexdigest()
+    return files, total
+
+
+def _example_names() -> list[str]:
+    try:
+        import cprstats.datasets.examples as examples
+    except ModuleNotFoundError as exc:
+        if exc.name == "cprstats.datasets.examples":
+            return []
+        raise
+    if isinstance(getattr(examples, "EXAMPLES", None), dict):  # names without loading the data
+        return [str(n) for n in examples.EXAMPLES]
+    listed = examples.list_examples()
+    if isinstance(listed, pd.DataFrame):
+        return [str(n) for n in listed["name"]]
+    return [str(x["name"]) if isinstance(x, dict) else str(x) for x in listed]
+
+
+def _is_coded_dataset(p: Path, cb) -> bool:
+    if p.suffix.lower() != ".csv":
+        return False
+    pkg = p.parent / "datapackage.json"
+    if pkg.is_file():
+        try:
+            meta = json.loads(pkg.read_text(encoding="utf-8"))
+            if any(r.get("path") == p.name for r in meta.get("resources", [])):
+                return True
+        except (OSError, ValueError, AttributeError):
+            pass
+    with open(p, encoding="utf-8-sig", errors="replace") as fh:
+        header = fh.readline().strip().split(",")
+    return header[: len(cb.coded_columns)] == list(cb.coded_columns)
+
+
+def prepare_data(data: str | os.PathLike, workdir: Path, codebook=None) -> DataSource:
+    """Load the run's data once: an example name, a coded dataset CSV, or coding forms.
+
+    Forms (CSV, XLSX, a folder of YAML) are coded here, so a `CodingError` is raised
+    before any kernel starts, and written as a coded dataset into ``workdir``.
+
+    Raises
+    ------
+    ParameterError
+        If ``data`` is neither an example name nor an existing file or folder.
+    CodingError, FormsError
+        If the forms cannot be read or do not pass validation.
+    """
+    from cprstats.codebook.model import Codebook, load_codebook
+
+    cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    examples = _example_names()
+    text = os.fspath(data)
+    if isinstance(data, str) and text in examples:
+        from cprstats.datasets.examples import load_example
+
+        frame = load_example(text)
+        return DataSource(
+            text, "example", text, _example_checksum(frame), [], frame, bool(frame.attrs.get("synthetic", True))
+        )
+    p = Path(text).expanduser()
+    if not p.exists():
+        import difflib
+
+        near = difflib.get_close_matches(text, examples, n=1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        raise ParameterError(
+            f"data={text!r} is neither an existing file or folder nor an example dataset{hint}; "
+            f"give coding forms (CSV, XLSX or a folder of YAML), a coded dataset CSV, or one of the "
+            f"examples: {', '.join(examples) or '(none installed)'}"
+        )
+    p = p.resolve()
+    files, total = checksums(p)
+    if p.is_file() and _is_coded_dataset(p, cb):
+        from cprstats.io.datapackage import read_dataset
+
+        frame = read_dataset(p, codebook=cb)
+        return DataSource(text, "dataset", str(p), total, files, frame, bool(frame.attrs.get("synthetic")))
+    from cprstats.forms.coding import code_reviews
+    from cprstats.io.datapackage import write_dataset
+
+    frame = code_reviews(p, cb)
+    target = workdir / "data" / "coded.csv"
+    write_dataset(frame, target, codebook=cb)
+    return DataSource(text, "forms", str(target.resolve()), total, files, frame, bool(frame.attrs.get("synthetic")))
+
+
+def _example_checksum(frame: pd.DataFrame) -> str:
+    """SHA-256 of the example as the notebooks read it (its coded dataset written as CSV text)."""
+    from cprstats.io.datapackage import dataset_to_text
+
+    text = dataset_to_text(frame).to_csv(index=False, lineterminator="\n")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def scope_size(frame: pd.DataFrame | None, region: str, period: str) -> int | None:
+    """How many children (rows) the data has for a region and period, or None if unknown.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"board": ["MWW", "CAV", "MWW"], "period": ["pre_covid", "post_covid", "post_covid"]})
+    >>> scope_size(df, "MWW", "all"), scope_size(df, "wales", "post_covid"), scope_size(df, "CAV", "pre_covid")
+    (2, 2, 0)
+    """
+    if frame is None or "board" not in frame or "period" not in frame:
+        return None
+    keep = pd.Series(True, index=frame.index)
+    if region != "wales":
+        keep &= frame["board"].astype("string").eq(region).fillna(False).astype(bool)
+    if period != "all":
+        keep &= frame["period"].astype("string").eq(period).fillna(False).astype(bool)
+    return int(keep.sum())

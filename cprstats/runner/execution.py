@@ -1,0 +1,255 @@
+"""Run the notebooks for regions and periods: ``cprstats run`` from Python.
+
+`run` executes every notebook for every region x period with papermill, in parallel worker
+processes, into ``<output>/<region>/<period>/`` (executed notebooks, HTML reports, figures,
+tables, ``manifest.json``) and writes ``<output>/index.html`` (see `cprstats.runner.files` for
+the layout). Everything a user can get wrong (region, period, notebook, language, data,
+an output folder that already holds results) is checked before any kernel starts.
+
+Parallelism
+    A ``fork`` pool of ``jobs`` workers (default: 2, or 1 on a one-core machine). papermill
+    is imported in the parent before forking, so workers start warm; each notebook gets a
+    fresh kernel. Platforms without ``fork`` (Windows) use ``spawn``.
+Stopping
+    Ctrl-C (SIGINT) or SIGTERM stops the pool: each worker kills its kernels, the staging
+    folder is removed, region/period folders that were not finished are left as they were,
+    and `RunInterrupted` is raised (the command exits 130).
+Failures
+    A failing notebook does not stop the others; its executed notebook (with the error) and
+    whatever HTML could be made are kept, the manifest names the cell, and the run's
+    `RunResult.exit_code` is 1.
+
+Examples
+--------
+>>> RunResult(pd.DataFrame({"status": ["ok", "failed"]}), Path("outputs"), None).exit_code
+1
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cprstats.runner.options import RunOptions, check_options, default_jobs, find_root, list_notebooks
+
+__all__ = [
+    "run",
+    "RunResult",
+    "RunInterrupted",
+    "RunOptions",
+    "check_options",
+    "list_notebooks",
+    "find_root",
+    "default_jobs",
+    "JOB_COLUMNS",
+]
+
+#: Columns of `RunResult.jobs`, whatever the parameters.
+JOB_COLUMNS = (
+    "region",
+    "period",
+    "notebook",
+    "status",
+    "seconds",
+    "attempts",
+    "cell",
+    "error",
+    "notebook_path",
+    "html_path",
+)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run did: one row per notebook run in `jobs` (columns `JOB_COLUMNS`)."""
+
+    jobs: pd.DataFrame
+    output: Path
+    index: Path | None
+
+    @property
+    def ok(self) -> bool:
+        return bool((self.jobs["status"] == "ok").all())
+
+    @property
+    def failed(self) -> pd.DataFrame:
+        return self.jobs[self.jobs["status"] != "ok"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 if every notebook ran, 1 if any failed (the command's exit code)."""
+        return 0 if self.ok else 1
+
+    def __repr__(self) -> str:
+        n, bad = len(self.jobs), len(self.failed)
+        return f"<RunResult {n} notebook run{'s' if n != 1 else ''}, {bad} failed, output {self.output}>"
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """The run was stopped by Ctrl-C (SIGINT) or SIGTERM; unfinished outputs were removed.
+
+    Attributes: ``signal`` (``"SIGINT"`` or ``"SIGTERM"``), ``kept`` (region/period folders
+    that had finished and were kept).
+    """
+
+    def __init__(self, signal_name: str, kept: Sequence[str] = ()):
+        self.signal = signal_name
+        self.kept = list(kept)
+        kept_text = f"; kept {len(self.kept)} finished folder(s): {', '.join(self.kept)}" if self.kept else ""
+        super().__init__(
+            f"interrupted by {signal_name}: stopped the running notebooks and their kernels and removed "
+            f"the unfinished outputs{kept_text}"
+        )
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+def run(
+    notebooks: Iterable[str] | str | None = None,
+    regions: Iterable[str] | str = ("wales",),
+    periods: Iterable[str] | str = ("all",),
+    *,
+    lang: str = "en",
+    jobs: int | None = None,
+    data: str | os.PathLike = "wales",
+    output: str | os.PathLike = "outputs",
+    threshold: int = 5,
+    suppress: bool | None = None,
+    force: bool = False,
+    notebook_dir: str | os.PathLike | None = None,
+    codebook=None,
+    progress: bool = True,
+) -> RunResult:
+    """Execute notebooks for every region x period into ``<output>/<region>/<period>/``.
+
+    Parameters
+    ----------
+    notebooks : str or list of str, optional
+        Notebook names (``"01_children_and_families"``); default every notebook in ``notebook_dir``.
+    regions : str or list of str, default "wales"
+        ``"wales"`` or board codes (NWSB, MWW, WGSB, CTM, CAV, GWENT).
+    periods : str or list of str, default "all"
+        ``"all"`` or the codebook's periods (``pre_covid``, ``post_covid``).
+    lang : {"en", "cy"}
+    jobs : int, optional
+        Worker processes (default `default_jobs`).
+    data : str or path, default "wales"
+        An example dataset name, a coded dataset CSV, or coding forms (coded once, here).
+    output : path, default "outputs"
+    threshold : int, default 5
+        Disclosure threshold passed to the notebooks.
+    suppress : {None, True, False}
+        None: the default policy (suppression on below all-Wales); False: an explicit, recorded opt-out.
+    force : bool, default False
+        Replace region/period folders that already hold outputs (otherwise `ParameterError`).
+    notebook_dir : path, optional
+        Where the notebooks are (default ``<repo>/notebooks``).
+    progress : bool, default True
+        Report each finished notebook on stderr (a bar on a terminal, a line each otherwise).
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    ParameterError
+        A bad option, or an output folder that holds results and ``force`` is False.
+    CodingError
+        The forms do not pass validation (no kernel was started).
+    RunInterrupted
+        Stopped by Ctrl-C or SIGTERM.
+
+    Examples
+    --------
+    >>> res = run(["01_children_and_families"], ["MWW"], ["pre_covid", "post_covid"])  # doctest: +SKIP
+    >>> res.jobs[["region", "period", "notebook", "status"]]  # doctest: +SKIP
+    """
+    from cprstats.io import ensure_new_folder
+    from cprstats.runner.data import prepare_data
+    from cprstats.runner.files import write_index
+    from cprstats.runner.kernels import ensure_kernel
+    from cprstats.runner.pool import Interrupts, execute_jobs
+
+    opts = check_options(
+        notebooks,
+        regions,
+        periods,
+        lang=lang,
+        jobs=jobs,
+        output=output,
+        threshold=threshold,
+        suppress=suppress,
+        force=force,
+        notebook_dir=notebook_dir,
+        codebook=codebook,
+    )
+    targets = {(r, p): opts.output / r / p for r in opts.regions for p in opts.periods}
+    for target in targets.values():  # refuse before doing any work
+        if target.exists():
+            ensure_new_folder(target, force=opts.force)
+    existed = {d for t in targets.values() for d in (t, t.parent, opts.output) if d.exists()}
+    stage_root = opts.output / ".staging"
+    stage = stage_root / secrets.token_hex(4)
+    with Interrupts() as guard:
+        stage.mkdir(parents=True)
+        try:
+            source = prepare_data(data, stage, codebook)
+            env = {**ensure_kernel(), "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+            for target in targets.values():
+                ensure_new_folder(target, force=opts.force)
+            results = execute_jobs(opts, targets, source, stage, env, guard=guard, progress=progress)
+        except BaseException as exc:
+            guard.ignore()
+            _clean(stage, stage_root, targets.values(), existed, opts.output)
+            if isinstance(exc, RunInterrupted) and exc.kept:
+                write_index(opts.output, opts.lang)  # link the folders that did finish
+            raise
+        _clean(stage, stage_root, (), existed, opts.output)
+        index = write_index(opts.output, opts.lang)
+    return RunResult(_jobs_frame(results, targets), opts.output, index)
+
+
+def _jobs_frame(results: list[dict[str, Any]], targets: dict) -> pd.DataFrame:
+    rows = []
+    for r in results:
+        folder = targets[(r["region"], r["period"])]
+        nb, html = folder / f"{r['notebook']}.ipynb", folder / f"{r['notebook']}.html"
+        rows.append(
+            {
+                "region": r["region"],
+                "period": r["period"],
+                "notebook": r["notebook"],
+                "status": r["status"],
+                "seconds": float(r["seconds"]),
+                "attempts": int(r["attempts"]),
+                "cell": (r.get("error") or {}).get("cell"),
+                "error": r.get("message") or None,
+                "notebook_path": str(nb) if nb.is_file() else None,
+                "html_path": str(html) if html.is_file() else None,
+            }
+        )
+    df = pd.DataFrame(rows, columns=list(JOB_COLUMNS))
+    df["cell"] = df["cell"].astype("Int64")
+    df["error"] = df["error"].astype("string")
+    return df.sort_values(["region", "period", "notebook"], ignore_index=True)
+
+
+def _clean(stage: Path, stage_root: Path, targets, existed: set, output: Path) -> None:
+    """Remove the staging folder and any folder this run created that is still empty."""
+    shutil.rmtree(stage, ignore_errors=True)
+    for d in [stage_root, *[x for t in targets for x in (t, t.parent)], output]:
+        if d in existed and d != stage_root:
+            continue
+        try:
+            d.rmdir()  # only if empty
+        except OSError:
+            pass

@@ -1,0 +1,234 @@
+"""Jupyter kernels for the runner: the right one, tracked, and never left running.
+
+Which kernel
+    Notebooks run on this environment's own ``python3`` kernelspec (`ensure_kernel`): one
+    left in the user's home by another installation would run them on another Python with
+    other packages. If needed, a kernelspec is installed into ``sys.prefix``, never into the
+    user's home.
+Tracking
+    Every kernel a process starts is recorded (`manager_class`, a jupyter_client
+    ``AsyncKernelManager`` passed to nbclient), so that a worker stopped by SIGTERM (what
+    ``Pool.terminate`` sends when the user presses Ctrl-C) kills its kernels before it
+    exits (`kill_kernels`): a kernel runs in its own session, so nothing else would stop
+    it. The kernel's own output (start-up warnings, a crash message) goes to a log file
+    (`kernel_log`), not the user's terminal.
+
+Examples
+--------
+>>> ensure_kernel()  # in a working environment nothing needs changing
+{}
+>>> kill_kernels()  # none started here
+0
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from cprstats.errors import CprstatsError
+
+__all__ = ["KERNEL_NAME", "ensure_kernel", "kill_kernels", "kernel_log", "manager_class", "worker_init"]
+
+#: The kernelspec every notebook runs on (this environment's own Python; see `ensure_kernel`).
+KERNEL_NAME = "python3"
+_MANAGERS: list = []  # kernel managers started in this process whose kernel may still run
+_KERNEL_LOG: list[Path] = []  # where the next kernel's stderr goes (one at a time per process)
+
+
+@contextmanager
+def kernel_log(path: Path) -> Iterator[Path]:
+    """Send the stdout and stderr of kernels started inside the block to ``path``."""
+    _KERNEL_LOG.append(Path(path))
+    try:
+        yield Path(path)
+    finally:
+        _KERNEL_LOG.pop()
+
+
+def _block_term():
+    if hasattr(signal, "pthread_sigmask"):
+        return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    return None  # pragma: no cover - Windows
+
+
+def _unblock(old) -> None:
+    if old is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+_TRACKED = None
+
+
+def manager_class():
+    """A jupyter_client kernel manager that records its kernel and sends its stderr to a log."""
+    global _TRACKED
+    if _TRACKED is not None:
+        return _TRACKED
+    from jupyter_client import AsyncKernelManager
+
+    class TrackedKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            if _KERNEL_LOG:
+                kw.setdefault("stderr", open(_KERNEL_LOG[-1], "ab"))  # noqa: SIM115 - the kernel owns it
+                kw.setdefault("stdout", kw["stderr"])
+            # SIGTERM waits until the kernel is recorded, so kill_kernels cannot miss it
+            old = _block_term()
+            try:
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+                _MANAGERS.append(self)
+            finally:
+                _unblock(old)
+                for key in ("stderr", "stdout"):
+                    fh = kw.get(key)
+                    if hasattr(fh, "close"):
+                        fh.close()  # the kernel has its own copy
+
+    _TRACKED = TrackedKernelManager
+    return _TRACKED
+
+
+def kill_kernels() -> int:
+    """Kill every kernel this process started that is still running; return how many.
+
+    A kernel is started in its own session (process group), so its whole group is killed,
+    including any process the notebook started. Its connection file is removed.
+
+    """
+    killed = 0
+    while _MANAGERS:
+        km = _MANAGERS.pop()
+        proc = getattr(getattr(km, "provisioner", None), "process", None)
+        if proc is not None and proc.poll() is None:
+            try:
+                if hasattr(os, "killpg"):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                else:  # pragma: no cover - Windows
+                    proc.kill()
+                proc.wait(timeout=5)
+                killed += 1
+            except (ProcessLookupError, PermissionError, OSError):  # pragma: no cover - already gone
+                pass
+        try:
+            km.cleanup_connection_file()
+        except Exception:  # pragma: no cover - best effort
+            pass
+    return killed
+
+
+def _on_term(signum, frame):  # pragma: no cover - runs in a worker being terminated
+    kill_kernels()
+    os._exit(128 + signum)
+
+
+def worker_init(env: dict[str, str] | None = None) -> None:
+    """Set up a worker process of the runner's pool.
+
+    Ctrl-C at the terminal reaches every process in the foreground group: workers ignore
+    it and leave the stopping to the parent, which terminates them (SIGTERM); a worker
+    then kills its kernels and exits at once.
+    """
+    import logging
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_term)
+    if env:
+        os.environ.update(env)
+    # papermill/nbclient log a kernel that fails to start; the runner reports it itself
+    logging.getLogger("papermill").addHandler(logging.NullHandler())
+
+
+def ensure_kernel(kernel_name: str = KERNEL_NAME, *, prefix: str | None = None) -> dict[str, str]:
+    """Make sure ``kernel_name`` resolves to this environment's own Python.
+
+    Jupyter looks for kernelspecs in ``JUPYTER_PATH``, then the user's home, then the
+    environment (``sys.prefix``; first when in a virtual environment). A ``python3``
+    kernelspec in the user's home, left by another installation, would run the notebooks on
+    another Python with other packages. If the kernelspec found is not this Python's, one
+    is installed into ``prefix`` (default ``sys.prefix``; never the user's home) unless a
+    good one is already there, and Jupyter is pointed at it first.
+
+    Parameters
+    ----------
+    kernel_name : str, default "python3"
+    prefix : str, optional
+        The environment to install a kernelspec into (default ``sys.prefix``).
+
+    Returns
+    -------
+    dict
+        Environment variables to set while the notebooks run (empty if none are needed).
+
+    Raises
+    ------
+    CprstatsError
+        If no kernelspec for this Python can be found or installed.
+
+    """
+    prefix = sys.prefix if prefix is None else prefix
+    if _resolves_here(kernel_name, {}):
+        return {}
+    env_dir = str(Path(prefix) / "share" / "jupyter")
+    spec_dir = Path(env_dir) / "kernels" / kernel_name
+    if not _spec_is_ours(spec_dir / "kernel.json"):
+        try:
+            from ipykernel.kernelspec import install
+
+            install(prefix=prefix, kernel_name=kernel_name)
+        except (OSError, ImportError) as exc:
+            raise CprstatsError(
+                f"the Jupyter kernel {kernel_name!r} does not run this Python ({sys.executable}) and "
+                f"a kernelspec could not be installed into {prefix}: {exc}. Run "
+                f"`{sys.executable} -m ipykernel install --prefix {prefix}` once, then try again."
+            ) from None
+    old = os.environ.get("JUPYTER_PATH")
+    env = {"JUPYTER_PATH": env_dir + (os.pathsep + old if old else "")}
+    if not _resolves_here(kernel_name, env):  # pragma: no cover - only with a broken install
+        raise CprstatsError(f"the Jupyter kernel {kernel_name!r} still does not resolve to {sys.executable}")
+    return env
+
+
+def _spec_is_ours(kernel_json: Path) -> bool:
+    import json
+
+    try:
+        argv = json.loads(kernel_json.read_text(encoding="utf-8"))["argv"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return _argv_is_ours(argv)
+
+
+def _argv_is_ours(argv) -> bool:
+    if not argv:
+        return False
+    exe = argv[0]
+    # jupyter_client runs a kernelspec whose command is plain "python"/"python3"/"python3.X"
+    # with sys.executable (KernelManager.format_kernel_cmd)
+    if exe in {"python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info[:2])}:
+        return True
+    # compare paths as written: a virtual environment's python is a symlink to the base
+    # interpreter, which another environment may share
+    exe = os.path.abspath(exe)
+    return exe == os.path.abspath(sys.executable) or Path(exe).is_relative_to(os.path.abspath(sys.prefix))
+
+
+def _resolves_here(kernel_name: str, env: dict[str, str]) -> bool:
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        spec = KernelSpecManager().get_kernel_spec(kernel_name)
+    except NoSuchKernel:
+        return False
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return _argv_is_ours(spec.argv)

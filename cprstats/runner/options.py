@@ -1,0 +1,156 @@
+"""The options of a notebook run, checked before anything starts (`check_options`).
+
+Regions are ``"wales"`` and the codebook's ``board`` codes; periods are ``"all"`` and the
+codebook's ``period`` codes; notebooks are the ``.ipynb`` files of the notebook folder
+(``<repo>/notebooks`` by default). A bad value raises `ParameterError` naming the
+parameter, the value and the allowed values, with a suggestion when one is close.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "01_children_and_families.ipynb").write_text("{}")
+>>> check_options(None, ["MWW"], ["pre_covid"], notebook_dir=folder).notebooks
+('01_children_and_families',)
+>>> check_options(None, ["Gwent"], notebook_dir=folder)
+Traceback (most recent call last):
+...
+cprstats.errors.ParameterError: region='Gwent' is not a region; use one of wales, NWSB, MWW, WGSB, CTM, CAV, GWENT (did you mean 'GWENT'?)
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cprstats.codebook.model import LANGUAGES, load_codebook
+from cprstats.errors import ParameterError
+
+__all__ = ["RunOptions", "check_options", "list_notebooks", "find_root", "default_jobs"]
+
+
+def find_root() -> Path:
+    """The repository folder: the one above the package if it holds ``notebooks/``, else the current folder."""
+    here = Path(__file__).resolve().parents[2]
+    if (here / "notebooks").is_dir() and (here / "pyproject.toml").is_file():
+        return here
+    return Path.cwd()
+
+
+def list_notebooks(notebook_dir: str | os.PathLike | None = None) -> list[str]:
+    """Names (without ``.ipynb``) of the notebooks in ``notebook_dir`` (default ``<repo>/notebooks``), sorted.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for n in ["02_b.ipynb", "01_a.ipynb", "notes.md", ".hidden.ipynb"]: _ = (d / n).write_text("{}")
+    >>> list_notebooks(d)
+    ['01_a', '02_b']
+    """
+    folder = Path(notebook_dir) if notebook_dir is not None else find_root() / "notebooks"
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+
+
+def default_jobs() -> int:
+    """Two workers (measured: 1.9x one worker on two cores), or one on a one-core machine."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Checked options of a run (see `check_options`)."""
+
+    notebooks: tuple[str, ...]
+    regions: tuple[str, ...]
+    periods: tuple[str, ...]
+    lang: str
+    jobs: int
+    threshold: int
+    suppress: bool | None
+    force: bool
+    notebook_dir: Path
+    output: Path
+
+
+def _hint(value: Any, allowed: Sequence[str]) -> str:
+    if isinstance(value, str):
+        same_case = [a for a in allowed if a.lower() == value.lower()]
+        near = same_case or difflib.get_close_matches(value, list(allowed), n=1)
+        if near:
+            return f" (did you mean {near[0]!r}?)"
+    return ""
+
+
+def _choices(name: str, values: Any, allowed: Sequence[str], what: str) -> tuple[str, ...]:
+    if isinstance(values, str):
+        values = [values]
+    values = list(values)
+    if not values:
+        raise ParameterError(f"{name} is empty; give at least one of {', '.join(allowed)}")
+    for v in values:
+        if not isinstance(v, str) or v not in allowed:
+            raise ParameterError(f"{name}={v!r} is not {what}; use one of {', '.join(allowed)}{_hint(v, allowed)}")
+    return tuple(dict.fromkeys(values))
+
+
+def check_options(
+    notebooks: Iterable[str] | str | None = None,
+    regions: Iterable[str] | str = ("wales",),
+    periods: Iterable[str] | str = ("all",),
+    *,
+    lang: str = "en",
+    jobs: int | None = None,
+    output: str | os.PathLike = "outputs",
+    threshold: int = 5,
+    suppress: bool | None = None,
+    force: bool = False,
+    notebook_dir: str | os.PathLike | None = None,
+    codebook=None,
+) -> RunOptions:
+    """Check a run's options without starting anything; raise `ParameterError` naming the bad one.
+
+    Regions are ``"wales"`` and the codebook's ``board`` codes; periods are ``"all"`` and
+    the codebook's ``period`` codes; notebooks are the ``.ipynb`` files in ``notebook_dir``
+    (given with or without ``.ipynb``; ``None`` means all of them).
+    """
+    cb = load_codebook(codebook) if not hasattr(codebook, "field") else codebook
+    region_codes = ("wales", *cb.field("board").codes)
+    period_codes = ("all", *cb.field("period").codes)
+    regions = _choices("region", regions, region_codes, "a region")
+    periods = _choices("period", periods, period_codes, "a period")
+    if lang not in LANGUAGES:
+        raise ParameterError(
+            f"lang={lang!r} is not a language; use one of {', '.join(LANGUAGES)}{_hint(lang, LANGUAGES)}"
+        )
+    jobs = default_jobs() if jobs is None else jobs
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ParameterError(f"jobs={jobs!r} is not allowed; use a whole number of worker processes >= 1")
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        raise ParameterError(
+            f"threshold={threshold!r} is not allowed; use an integer >= 1 (5 hides counts of 1 to 4; 1 hides nothing)"
+        )
+    if suppress not in (None, True, False) or not isinstance(suppress, (bool, type(None))):
+        raise ParameterError(f"suppress={suppress!r} is not allowed; use None (the default policy), True or False")
+    if not isinstance(force, bool):
+        raise ParameterError(f"force={force!r} is not allowed; use True or False")
+    folder = Path(notebook_dir) if notebook_dir is not None else find_root() / "notebooks"
+    available = list_notebooks(folder)
+    if notebooks is None:
+        if not available:
+            raise ParameterError(f"notebook_dir={str(folder)!r} holds no notebooks (.ipynb files)")
+        names = tuple(available)
+    else:
+        given = [notebooks] if isinstance(notebooks, str) else list(notebooks)
+        given = [n[:-6] if isinstance(n, str) and n.endswith(".ipynb") else n for n in given]
+        names = _choices("notebook", given, available, f"a notebook in {folder}")
+    out = Path(output)
+    if out.exists() and not out.is_dir():
+        raise ParameterError(f"output={str(out)!r} is a file; give a folder for the run's outputs")
+    return RunOptions(names, regions, periods, lang, jobs, threshold, suppress, force, folder, out)
