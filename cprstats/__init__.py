@@ -37,7 +37,7 @@ _PUBLIC = {
     "compare": "cprstats.stats.comparisons",
     "trend": "cprstats.stats.trends",
     "logistic": "cprstats.stats.regression",
-    "SeparationWarning": "cprstats.stats.regression",
+    "SeparationWarning": "cprstats.errors",
     # disclosure control and presentation
     "suppress": "cprstats.disclosure.suppression",
     "disclosure_policy": "cprstats.disclosure.policy",

@@ -7,7 +7,17 @@ exits without a traceback.
 
 from __future__ import annotations
 
-__all__ = ["CprstatsError", "CodebookError", "CodingError", "ParameterError", "FormsError"]
+from collections.abc import Sequence
+
+__all__ = [
+    "CprstatsError",
+    "CodebookError",
+    "CodingError",
+    "ParameterError",
+    "FormsError",
+    "RunInterrupted",
+    "SeparationWarning",
+]
 
 
 class CprstatsError(Exception):
@@ -54,3 +64,27 @@ class CodingError(CprstatsError):
         if n > 20:
             lines.append(f"  ... and {n - 20} more")
         super().__init__(head + (":\n" + "\n".join(lines) if lines else ""))
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """The run was stopped by Ctrl-C (SIGINT) or SIGTERM; unfinished outputs were removed.
+
+    Attributes: ``signal`` (``"SIGINT"`` or ``"SIGTERM"``), ``kept`` (region/period folders
+    that had finished and were kept).
+    """
+
+    def __init__(self, signal_name: str, kept: Sequence[str] = ()):
+        self.signal = signal_name
+        self.kept = list(kept)
+        kept_text = f"; kept {len(self.kept)} finished folder(s): {', '.join(self.kept)}" if self.kept else ""
+        super().__init__(
+            f"interrupted by {signal_name}: stopped the running notebooks and their kernels and removed "
+            f"the unfinished outputs{kept_text}"
+        )
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class SeparationWarning(UserWarning):
+    """A logistic model could not be estimated: separation, or the fit did not converge."""

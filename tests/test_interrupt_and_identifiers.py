@@ -35,9 +35,7 @@ def _forms_with_names(tmp_path: Path) -> Path:
 
 
 def _cli(*args, **kw):
-    return subprocess.run(
-        [sys.executable, "-m", "cprstats", *args], capture_output=True, text=True, timeout=120, **kw
-    )
+    return subprocess.run([sys.executable, "-m", "cprstats", *args], capture_output=True, text=True, timeout=120, **kw)
 
 
 @pytest.mark.parametrize("keep", [False, True])

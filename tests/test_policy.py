@@ -59,6 +59,6 @@ def test_policy_bad_scope_suggests():
 
 
 def test_old_import_path_still_works():
-    from cprstats.disclosure.suppression import disclosure_policy as old
+    from cprstats.disclosure.policy import disclosure_policy as old
 
     assert old is disclosure_policy

@@ -90,4 +90,4 @@ def _repo_root(monkeypatch, request):
     """Let `cprstats reproduce` (no --root option) find the throw-away repository."""
     if "repo" in request.fixturenames:
         root = request.getfixturevalue("repo")[0]
-        monkeypatch.setattr("cprstats.runner.execution.find_root", lambda: root)
+        monkeypatch.setattr("cprstats.runner.reproduce.find_root", lambda: root)

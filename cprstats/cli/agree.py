@@ -14,6 +14,9 @@ import warnings
 from pathlib import Path
 
 from cprstats.cli.common import add_codebook_option
+from cprstats.codebook.model import load_codebook
+from cprstats.io import write_csv, write_xlsx
+from cprstats.stats.reliability import _coded, agreement, agreement_summary, disagreements
 
 __all__ = ["add_arguments", "run"]
 
@@ -37,9 +40,6 @@ def add_arguments(parser):
 def run(args) -> int:
     import pandas as pd
 
-    from cprstats.codebook.model import load_codebook
-    from cprstats.stats.reliability import _coded, agreement, agreement_summary, disagreements
-
     cb = load_codebook(args.codebook)
     a, b = _coded(args.coder_a, cb, "A"), _coded(args.coder_b, cb, "B")  # code each coder's forms once
     with warnings.catch_warnings(record=True) as caught:
@@ -62,8 +62,6 @@ def run(args) -> int:
             print(low.round(3).to_string(index=False))
     print(f"\n{len(diffs)} cell(s) differ.")
     if args.out:
-        from cprstats.io import write_csv, write_xlsx
-
         out = Path(args.out)
         write_csv(table, out / "agreement.csv")
         write_csv(summary, out / "agreement_summary.csv")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from cprstats.cli.common import add_forms_arguments, code_or_report
+from cprstats.io.datapackage import write_dataset
 
 
 def add_arguments(parser):
@@ -23,7 +24,6 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from cprstats.io.datapackage import write_dataset
 
     data, _ = code_or_report(args, sys.stdout)
     if data is None:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import sys
 
 from cprstats.cli.common import add_codebook_option
+from cprstats.codebook.dictionary import data_dictionary, untranslated
+from cprstats.codebook.i18n import untranslated as ui_untranslated
+from cprstats.codebook.model import load_codebook
+from cprstats.io import write_text
 
 
 def add_arguments(parser):
@@ -19,15 +23,11 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from cprstats.codebook.dictionary import data_dictionary, untranslated
-    from cprstats.codebook.model import load_codebook
 
     cb = load_codebook(args.codebook)
     if args.untranslated:
         rows = [("codebook", *r) for r in untranslated(cb)]
         try:
-            from cprstats.codebook.i18n import untranslated as ui_untranslated
-
             rows += [("interface", *r) for r in ui_untranslated()]
         except ModuleNotFoundError:
             pass
@@ -37,8 +37,6 @@ def run(args) -> int:
     else:
         text = data_dictionary(cb, args.lang) + "\n"
     if args.output:
-        from cprstats.io import write_text
-
         write_text(text, args.output)
     else:
         sys.stdout.write(text)

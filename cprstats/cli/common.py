@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from cprstats.errors import CodingError
+from cprstats.forms.coding import code_reviews
+
 __all__ = ["add_forms_arguments", "add_codebook_option", "add_keep_option", "print_problems", "code_or_report"]
 
 
@@ -14,8 +17,6 @@ def add_forms_arguments(parser):
 
 def code_or_report(args, stream):
     """Code ``args.forms``; on problems print them to ``stream`` and return ``(None, problems)``."""
-    from cprstats.errors import CodingError
-    from cprstats.forms.coding import code_reviews
 
     try:
         return code_reviews(args.forms, args.codebook, keep_columns=args.keep_columns), None

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from cprstats.cli.common import add_codebook_option
+from cprstats.errors import ParameterError
+from cprstats.io.exporters import FORMATS, export
 
 __all__ = ["add_arguments", "run"]
 
@@ -34,8 +36,6 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from cprstats.errors import ParameterError
-    from cprstats.io.exporters import FORMATS, export
 
     src = Path(args.dataset)
     out = Path(args.output) if args.output else src.with_suffix(FORMATS[args.format])

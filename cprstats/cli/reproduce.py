@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import sys
 
+from cprstats.cli.run import summarise
+from cprstats.errors import RunInterrupted
+from cprstats.runner.reproduce import reproduce
+
 
 def add_arguments(parser):
     parser.add_argument(
@@ -17,9 +21,6 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from cprstats.cli.run import summarise
-    from cprstats.runner.execution import RunInterrupted
-    from cprstats.runner.reproduce import reproduce
 
     try:
         done = reproduce(output=args.output, jobs=args.jobs, progress=not args.quiet)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import sys
 
 from cprstats.cli.common import print_problems
+from cprstats.errors import CodingError
+from cprstats.runner.execution import RunInterrupted
+from cprstats.runner.execution import run as run_notebooks
 
 
 def add_arguments(parser):
@@ -88,9 +91,6 @@ def summarise(result, stream) -> None:
 
 
 def run(args) -> int:
-    from cprstats.errors import CodingError
-    from cprstats.runner.execution import RunInterrupted
-    from cprstats.runner.execution import run as run_notebooks
 
     try:
         result = run_notebooks(

@@ -14,6 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from cprstats.synth.generator import SEED, package_data_dir, write_shipped
+
 __all__ = ["add_arguments", "run"]
 
 
@@ -42,14 +44,12 @@ def add_arguments(parser):
 
 
 def _default_package_dir(out: Path) -> Path | None:
-    from cprstats.synth.generator import package_data_dir
 
     pkg = package_data_dir()
     return pkg if out.resolve() == (pkg.parent.parent / "data").resolve() else None
 
 
 def run(args) -> int:
-    from cprstats.synth.generator import SEED, write_shipped
 
     out = Path(args.out)
     seed = SEED if args.seed is None else args.seed

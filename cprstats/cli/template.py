@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cprstats.cli.common import add_codebook_option
+from cprstats.forms.template import make_template
 
 __all__ = ["add_arguments", "run"]
 
@@ -26,7 +27,6 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from cprstats.forms.template import make_template
 
     path = make_template(args.output, lang=args.lang, codebook=args.codebook, rows=args.rows)
     print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from cprstats.cli.common import add_forms_arguments, code_or_report
+from cprstats.io import write_csv, write_xlsx
 
 
 def add_arguments(parser):
@@ -16,8 +17,6 @@ def run(args) -> int:
     data, problems = code_or_report(args, sys.stdout)
     if data is None:
         if args.report:
-            from cprstats.io import write_csv, write_xlsx
-
             if args.report.lower().endswith(".xlsx"):
                 write_xlsx({"problems": problems}, args.report)
             else:

@@ -29,6 +29,9 @@ from pathlib import Path
 import pandas as pd
 
 from cprstats.errors import ParameterError
+from cprstats.forms.coding import code_reviews
+from cprstats.forms.reader import read_forms
+from cprstats.io.datapackage import read_dataset
 
 __all__ = ["load_example", "list_examples", "forms_path", "Example", "EXAMPLES", "DATA_DIR"]
 
@@ -54,8 +57,6 @@ class Example:
 
 @lru_cache(maxsize=1)
 def _wales() -> pd.DataFrame:
-    from cprstats.io.datapackage import read_dataset
-
     return read_dataset(DATA_DIR / "wales.csv")
 
 
@@ -70,9 +71,6 @@ def _sample(name: str) -> Callable[[], pd.DataFrame]:
 def _coder(which: str) -> Callable[[], pd.DataFrame]:
     @lru_cache(maxsize=1)
     def load() -> pd.DataFrame:
-        from cprstats.forms.coding import code_reviews
-        from cprstats.forms.reader import read_forms
-
         coded = code_reviews(read_forms(DATA_DIR / "double_coding" / f"coder_{which}.csv"))
         coded.attrs["synthetic"] = True
         return coded

@@ -21,7 +21,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cprstats.codebook.model import _did_you_mean, load_codebook
+from cprstats.datasets.examples import EXAMPLES, load_example
 from cprstats.errors import ParameterError
+from cprstats.forms.coding import code_reviews
+from cprstats.forms.reader import read_forms
+from cprstats.io.datapackage import read_dataset
 
 __all__ = [
     "load_data",
@@ -42,7 +47,6 @@ _SIDE_COLUMNS = (("estimate", "ci_low", "ci_high"), ("estimate_ref", "ci_low_ref
 
 
 def _cb(codebook):
-    from cprstats.codebook.model import load_codebook
 
     return codebook if codebook is not None else load_codebook()
 
@@ -59,8 +63,6 @@ def periods(codebook=None) -> tuple[str, ...]:
 
 def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
-        from cprstats.codebook.model import _did_you_mean
-
         raise ParameterError(
             f"{name}={value!r} is not allowed; use one of {', '.join(allowed)}" + _did_you_mean(str(value), allowed)
         )
@@ -113,21 +115,14 @@ def load_data(data: Any, *, codebook=None) -> pd.DataFrame:
         raise ParameterError(f"data must be a DataFrame, an example name or a path, got {type(data).__name__}")
     path = Path(data)
     if not path.exists():
-        from cprstats.datasets.examples import EXAMPLES, load_example
-
         if isinstance(data, str) and data in EXAMPLES:
             return load_example(data)
         raise ParameterError(
             f"data={str(data)!r} is neither a file or folder nor a shipped example; examples: {', '.join(EXAMPLES)}"
         )
     if path.is_file() and path.suffix.lower() == ".csv" and _is_coded_csv(path, cb):
-        from cprstats.io.datapackage import read_dataset
-
         return read_dataset(path, codebook=cb)
     if path.is_dir() or path.suffix.lower() in (".csv", *_FORM_SUFFIXES):
-        from cprstats.forms.coding import code_reviews
-        from cprstats.forms.reader import read_forms
-
         return code_reviews(read_forms(path, codebook=cb), cb)
     raise ParameterError(
         f"data={str(data)!r}: use a coded dataset CSV, coding forms (.csv, .xlsx, a folder of "

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from cprstats.codebook.model import _did_you_mean, load_codebook
 from cprstats.disclosure.suppression import _check_round_to, _check_threshold
 from cprstats.disclosure.suppression import suppress as _suppress
 from cprstats.errors import ParameterError
@@ -123,7 +124,6 @@ def disclosure_policy(
     >>> p.suppress, p.opted_out
     (False, True)
     """
-    from cprstats.codebook.model import _did_you_mean, load_codebook
 
     cb = codebook if codebook is not None else load_codebook()
     areas = ["wales"]

@@ -36,6 +36,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cprstats.codebook.model import load_codebook
+from cprstats.disclosure.cells import Grid, protect
 from cprstats.errors import ParameterError
 
 __all__ = ["suppress", "REASONS", "ROUND_TO"]
@@ -112,7 +114,6 @@ def _additive_for(variable: str, additive: Any, codebook) -> bool | None:
 
 
 def _grid(sub: pd.DataFrame, x: np.ndarray, n: np.ndarray, additive: bool | None, total: Any):
-    from cprstats.disclosure.cells import Grid
 
     levels = list(pd.unique(sub["level"]))
     groups = list(pd.unique(sub["group"]))
@@ -269,15 +270,11 @@ def suppress(
         i = int(np.argmax(x > n))
         raise ParameterError(f"row {table.index[i]!r}: count {x[i]:g} is larger than its denominator n = {n[i]:g}")
     if codebook is None and additive is not True and additive is not False:
-        from cprstats.codebook.model import load_codebook
-
         codebook = load_codebook()
 
     hidden = np.zeros(len(table), dtype=bool)
     primary = np.zeros(len(table), dtype=bool)
     if threshold > 1:
-        from cprstats.disclosure.cells import protect
-
         variables = table["variable"].to_numpy()
         for var in pd.unique(variables):
             rows = np.flatnonzero(variables == var)
@@ -331,13 +328,3 @@ def suppress(
         "n_secondary": int((hidden & ~primary).sum()),
     }
     return out
-
-
-def __getattr__(name: str):
-    # The run policy lives in cprstats/policy.py (it imports this module); these names stay
-    # importable from here for code written before the split.
-    if name in ("DisclosurePolicy", "disclosure_policy"):
-        import cprstats.disclosure.policy as policy
-
-        return getattr(policy, name)
-    raise AttributeError(f"module 'cprstats.disclosure.suppression' has no attribute {name!r}")

@@ -16,7 +16,11 @@ import numpy as np
 import pandas as pd
 
 from cprstats.codebook.model import Codebook, Field, _did_you_mean, load_codebook
+from cprstats.codebook.schema import validate_dataset
 from cprstats.errors import CodingError, ParameterError
+from cprstats.forms.derivations import derive_all
+from cprstats.forms.reader import _screen, read_forms
+from cprstats.forms.rules import check_rules
 
 __all__ = ["code_reviews", "YES_WORDS", "NO_WORDS", "normalise"]
 
@@ -411,16 +415,10 @@ def code_reviews(
     cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     keep = set(keep_columns)
     if not isinstance(forms, pd.DataFrame):
-        from cprstats.forms.reader import read_forms
-
         forms = read_forms(forms, codebook=cb, keep_columns=keep, check=check_identifiers)
     elif check_identifiers:
-        from cprstats.forms.reader import _screen
-
         _screen(forms, cb, keep)
     if keep and not check_identifiers:  # columns kept on purpose are always screened: they reach the dataset
-        from cprstats.forms.reader import _screen
-
         _screen(forms[[c for c in forms.columns if c in keep]], cb, keep)
     missing_keep = sorted(keep - set(forms.columns))
     if missing_keep:
@@ -474,7 +472,6 @@ def code_reviews(
         out[fld.name] = column
 
     coded = pd.DataFrame(out, index=index)
-    from cprstats.forms.derivations import derive_all
 
     derive_all(coded, cb, day)
     if given_board is not None and "board" in coded:
@@ -495,7 +492,6 @@ def code_reviews(
             coded.loc[fill, "board"] = given_board[fill]
 
     _check_duplicates(coded, probs)
-    from cprstats.forms.rules import check_rules
 
     for mask, rule in check_rules(coded):
         for name in rule.needs:  # a value already reported as unreadable is not reported again
@@ -514,7 +510,6 @@ def code_reviews(
         raise CodingError(table, forms.attrs.get("source"))
 
     coded = coded[list(cb.coded_columns)]
-    from cprstats.codebook.schema import validate_dataset
 
     validate_dataset(coded, cb)  # the dataset-level schema: a safety net over the parsing above
     for col in extra:

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from cprstats.codebook.model import Codebook, Field
+from cprstats.errors import CodebookError
 
 __all__ = ["derive_all", "METHODS"]
 
@@ -89,8 +90,6 @@ _OPS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.le
 def _compare(df, fld, cb, day):
     op = fld.derived.get("op", ">=")
     if op not in _OPS:
-        from cprstats.errors import CodebookError
-
         raise CodebookError(f"{fld.name}.derived.op: {op!r} is not allowed; use one of {', '.join(_OPS)}")
     x = df[fld.derived["from"][0]].astype("Float64")
     return _OPS[op](x, float(fld.derived["value"])).astype("boolean")

@@ -57,6 +57,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cprstats.codebook.model import Codebook, load_codebook
 from cprstats.errors import CodingError, ParameterError
 from cprstats.forms.identifiers import KINDS, has_full_date, header_kind, mask, value_kind
 from cprstats.forms.identifiers import fold as _fold
@@ -84,7 +85,6 @@ COLUMNS = ("file", "row", "review_id", "field", "value", "problem")
 
 # ------------------------------------------------------------------ the screen
 def _codebook(codebook):
-    from cprstats.codebook.model import Codebook, load_codebook
 
     if codebook is None or isinstance(codebook, (str, Path)):
         return load_codebook(codebook)

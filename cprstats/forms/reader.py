@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from cprstats.errors import FormsError
+from cprstats.forms.guard import check_forms
 
 __all__ = ["read_forms", "MAX_FORM_BYTES", "FORM_SUFFIXES"]
 
@@ -103,10 +104,7 @@ def read_forms(path, *, codebook=None, keep_columns: Iterable[str] = (), check: 
 
 
 def _screen(df, codebook, keep_columns):
-    try:
-        from cprstats.forms.guard import check_forms
-    except ModuleNotFoundError:  # pragma: no cover - the guard is part of the package
-        return
+
     check_forms(df, codebook, keep_columns=tuple(keep_columns))
 
 

@@ -43,8 +43,9 @@ from pathlib import Path
 from typing import Any
 
 from cprstats.codebook.i18n import t, texts
-from cprstats.codebook.model import check_lang
+from cprstats.codebook.model import check_lang, load_codebook
 from cprstats.errors import ParameterError
+from cprstats.io import save_workbook
 
 __all__ = ["make_template", "SHEETS", "YES_NO"]
 
@@ -95,9 +96,6 @@ def make_template(path, *, lang: str = "en", codebook=None, rows: int = 500) -> 
     PosixPath('outputs/coding_template_cy.xlsx')
     """
     from openpyxl import Workbook
-
-    from cprstats.codebook.model import load_codebook
-    from cprstats.io import save_workbook
 
     check_lang(lang)
     if isinstance(rows, bool) or not isinstance(rows, int) or not 1 <= rows <= 100_000:

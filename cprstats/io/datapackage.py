@@ -19,6 +19,7 @@ import pandas as pd
 from cprstats._version import __version__
 from cprstats.codebook.model import Codebook, check_lang, load_codebook
 from cprstats.errors import FormsError, ParameterError
+from cprstats.io import write_csv, write_json
 
 __all__ = ["table_schema", "write_dataset", "read_dataset", "dataset_to_text", "SYNTHETIC_NOTE"]
 
@@ -164,7 +165,6 @@ def write_dataset(df: pd.DataFrame, path, *, codebook=None, lang: str = "en", sy
     >>> cprstats.io.datapackage.read_dataset(out).equals(data)
     True
     """
-    from cprstats.io import write_csv, write_json
 
     cb = _cb(codebook)
     target = Path(path)

@@ -48,8 +48,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cprstats.codebook.model import check_lang
+from cprstats.codebook.model import check_lang, load_codebook
 from cprstats.errors import ParameterError
+from cprstats.io import _fixed_time, atomic_path
+from cprstats.io.datapackage import read_dataset, write_dataset
 
 __all__ = ["export", "labelled", "FORMATS", "STATA_LABEL_MAX"]
 
@@ -105,7 +107,6 @@ def labelled(df: pd.DataFrame, *, lang: str = "en", codebook=None) -> tuple[pd.D
     >>> frame["outcome"].tolist(), values["outcome"][1.0], values["cv_neglect"][1.0]
     ([1.0, nan], 'Marwolaeth', 'Ie')
     """
-    from cprstats.codebook.model import load_codebook
 
     check_lang(lang)
     cb = codebook if hasattr(codebook, "coded_columns") else load_codebook(codebook)
@@ -154,8 +155,6 @@ def _load(dataset, cb) -> pd.DataFrame:
     if isinstance(dataset, pd.DataFrame):
         return dataset
     if isinstance(dataset, (str, bytes)) or hasattr(dataset, "__fspath__"):
-        from cprstats.io.datapackage import read_dataset
-
         return read_dataset(dataset, codebook=cb)
     raise ParameterError(f"dataset must be a coded DataFrame or the path of a coded CSV, got {type(dataset).__name__}")
 
@@ -198,7 +197,6 @@ def export(dataset, path, *, format: str, lang: str = "en", codebook=None, inclu
     >>> export(data, "out/wales.dta", format="dta", lang="cy")  # doctest: +SKIP
     PosixPath('out/wales.dta')
     """
-    from cprstats.codebook.model import load_codebook
 
     if format not in FORMATS:
         raise ParameterError(f"format={format!r} is not allowed; use one of {', '.join(FORMATS)}")
@@ -233,8 +231,6 @@ def export(dataset, path, *, format: str, lang: str = "en", codebook=None, inclu
 def _sav(frame, target, var_labels, value_labels, measure, title) -> Path:
     import pyreadstat
 
-    from cprstats.io import atomic_path
-
     dates = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
     out = frame.copy()
     for c in dates:  # pyreadstat writes date objects; MOYR8 shows them as "MAY 2019"
@@ -262,7 +258,6 @@ def _sav(frame, target, var_labels, value_labels, measure, title) -> Path:
 
 
 def _dta(frame, target, var_labels, value_labels, measure, title) -> Path:
-    from cprstats.io import _fixed_time, atomic_path
 
     dates = {c: "tm" for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])}
     with atomic_path(target) as tmp:
@@ -282,8 +277,6 @@ def _dta(frame, target, var_labels, value_labels, measure, title) -> Path:
 def _parquet(df, target, cb, lang, synthetic) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
-
-    from cprstats.io import atomic_path
 
     out = df.copy()
     for c in out.columns:
@@ -315,7 +308,6 @@ def _parquet(df, target, cb, lang, synthetic) -> Path:
 
 
 def _csv(df, target, cb, lang) -> Path:
-    from cprstats.io.datapackage import write_dataset
 
     pkg = target.parent / "datapackage.json"
     if pkg.is_file():

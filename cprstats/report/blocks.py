@@ -26,6 +26,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from cprstats.codebook.i18n import t
+from cprstats.codebook.model import load_codebook
 from cprstats.errors import ParameterError
 from cprstats.io import escape_html as esc
 
@@ -116,8 +117,6 @@ def html_table(
     (WCAG 2.1.1; axe-core rule ``scrollable-region-focusable``).
     """
     if not caption or not str(caption).strip():
-        from cprstats.errors import ParameterError
-
         raise ParameterError("caption must be a non-empty text: every table says what it is")
     cols = list(table.columns)
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in cols)
@@ -186,7 +185,6 @@ def notice(text: str, *, label: str, kind: str = "info") -> Block:
 
 def scope_label(region: str, period: str, *, lang: str = "en", codebook=None) -> str:
     """ "All Wales" or the board's name, then the period ("all periods" or its label)."""
-    from cprstats.codebook.model import load_codebook
 
     cb = codebook if codebook is not None else load_codebook()
     where = t("scope.all_wales", lang) if region == "wales" else cb.label("board", region, lang)

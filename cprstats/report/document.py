@@ -41,12 +41,15 @@ from typing import Any
 
 import pandas as pd
 
+import cprstats.report.figures as figures
 from cprstats._version import __version__
-from cprstats.codebook.i18n import t
-from cprstats.codebook.model import check_lang
+from cprstats.codebook.i18n import format_percent, t
+from cprstats.codebook.model import check_lang, load_codebook
 from cprstats.datasets.loader import comparison_as_counts, infer_by, load_data, protect, scope_data, source_text
+from cprstats.disclosure.policy import disclosure_policy
 from cprstats.errors import ParameterError
 from cprstats.io import escape_html as esc
+from cprstats.io import write_csv, write_json, write_xlsx
 from cprstats.report.blocks import (
     Block,
     default_caption,
@@ -57,6 +60,16 @@ from cprstats.report.blocks import (
     scope_label,
 )
 from cprstats.report.labels import alt_text
+from cprstats.report.tables import format_table
+from cprstats.report.views import (
+    agreement_lines,
+    agreement_view,
+    comparison_view,
+    disagreements_view,
+    published_lines,
+    published_view,
+)
+from cprstats.stats.comparisons import compare
 
 __all__ = ["Report", "STYLES", "LAYOUTS"]
 
@@ -128,8 +141,6 @@ class Report:
         notebook: str = "report",
         codebook=None,
     ):
-        from cprstats.codebook.model import load_codebook
-        from cprstats.disclosure.policy import disclosure_policy
 
         self.lang = check_lang(lang)
         self.codebook = codebook if codebook is not None else load_codebook()
@@ -166,8 +177,6 @@ class Report:
 
     def _policy(self, by: str | None):
         if by not in self._policies:
-            from cprstats.disclosure.policy import disclosure_policy
-
             self._policies[by] = disclosure_policy(
                 self.region, by=by, suppress=self._suppress, threshold=self.threshold, codebook=self.codebook
             )
@@ -241,8 +250,6 @@ class Report:
         Block
             The accessible HTML table with its notes (``_repr_html_``) and a plain-text copy.
         """
-        from cprstats.io import write_csv, write_xlsx
-        from cprstats.report.tables import format_table
 
         _name(name)
         _choice("style", style, STYLES)
@@ -295,7 +302,6 @@ class Report:
             ``<figure>`` with the PNG inline (``data:`` URI) and an ``alt`` text that states the
             numbers shown, made from the same suppressed table; the figure's title as caption.
         """
-        import cprstats.report.figures as figures
 
         _name(name)
         _choice("kind", kind, figures.KINDS)
@@ -330,7 +336,6 @@ class Report:
         Suppression applies (a hidden count prints as ``*``); percentages are rounded to
         ``digits`` places in the string, so the lines are the same on every platform.
         """
-        from cprstats.codebook.i18n import format_percent
 
         safe = self.protect(stats, by)
         for rec in safe.to_dict("records"):
@@ -359,7 +364,6 @@ class Report:
 
     def compare_region(self, variables, **options) -> pd.DataFrame:
         """This region against the rest of Wales; for the all-Wales report, a joint test across the boards."""
-        from cprstats.stats.comparisons import compare
 
         groups = None if self.region == "wales" else [self.region]
         return compare(self.wales_data, variables, by="board", groups=groups, codebook=self.codebook, **options)
@@ -368,37 +372,31 @@ class Report:
         self, table: pd.DataFrame, *, name: str, caption: str | None = None, by: str | None = None, digits: int = 1
     ) -> Block:
         """Show a `cprstats.compare` table: both sides, the difference with its interval, tests, p-values."""
-        from cprstats.report.views import comparison_view
 
         return comparison_view(self, table, name=_name(name), caption=caption, by=by, digits=digits)
 
     def published(self, source: str, *, name: str, caption: str | None = None) -> Block:
         """Each published statement of ``source`` beside the figure computed from the data."""
-        from cprstats.report.views import published_view
 
         return published_view(self, source, name=_name(name), caption=caption)
 
     def published_lines(self, source: str) -> None:
         """Print the published-figure check in a fixed format, for nbval."""
-        from cprstats.report.views import published_lines
 
         published_lines(self, source)
 
     def agreement_table(self, agree: pd.DataFrame, *, name: str, caption: str | None = None) -> Block:
         """Show `cprstats.agreement` per coded column."""
-        from cprstats.report.views import agreement_view
 
         return agreement_view(self, agree, name=_name(name), caption=caption)
 
     def agreement_lines(self, agree: pd.DataFrame) -> None:
         """Print agreement in a fixed format, for nbval."""
-        from cprstats.report.views import agreement_lines
 
         agreement_lines(agree)
 
     def disagreements(self, table: pd.DataFrame, *, name: str) -> Block:
         """Count the disagreements per variable; write every one to ``tables/<name>``."""
-        from cprstats.report.views import disagreements_view
 
         return disagreements_view(self, table, name=_name(name))
 
@@ -429,6 +427,4 @@ class Report:
 
     def _write_record(self) -> None:
         if self.output_dir is not None:
-            from cprstats.io import write_json
-
             write_json(self.record(), self.output_dir / "report.json")

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from cprstats.codebook.i18n import t
-from cprstats.codebook.model import check_lang
+from cprstats.codebook.model import check_lang, load_codebook
 from cprstats.errors import ParameterError
 from cprstats.report.labels import alt_text, group_label, level_label, row_labels, signed_number, value_text
 from cprstats.report.style import (
@@ -56,6 +56,7 @@ from cprstats.report.style import (
     theme,
     wrap,
 )
+from cprstats.stats.intervals import check_ci_level, proportion_ci
 
 __all__ = [
     "bar",
@@ -300,8 +301,6 @@ def cooccurrence(data: pd.DataFrame, variable: str, *, codebook=None, ci_level: 
         rows hold each option's own count, ``n`` is the reviews where the variable was recorded. Ready for `cprstats.suppress`
         (each pair stands alone: options are not additive) and `heatmap`.
     """
-    from cprstats.codebook.model import load_codebook
-    from cprstats.stats.intervals import check_ci_level, proportion_ci
 
     cb = codebook if codebook is not None else load_codebook()
     level = check_ci_level(ci_level)
@@ -464,7 +463,6 @@ def forest(compare_table, *, lang="en", title=None, codebook=None, digits=1, syn
 
 
 def _difference_label(table: pd.DataFrame, lang: str, codebook) -> str:
-    from cprstats.report.labels import group_label
 
     base = t("figure.axis.difference", lang)
     if {"group", "group_ref"} <= set(table.columns) and table["group"].nunique() == table["group_ref"].nunique() == 1:

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from cprstats.codebook.i18n import format_count, format_number, format_percent, t
-from cprstats.codebook.model import check_lang
+from cprstats.codebook.model import check_lang, load_codebook
 from cprstats.errors import ParameterError
 
 __all__ = [
@@ -49,7 +49,6 @@ _GROUP_FIELDS = ("board", "period", "review_type", "outcome", "local_authority")
 def _cb(codebook):
     if codebook is not None:
         return codebook
-    from cprstats.codebook.model import load_codebook
 
     return load_codebook()
 

@@ -32,9 +32,10 @@ import pandas as pd
 
 from cprstats._version import __version__
 from cprstats.codebook.i18n import t
-from cprstats.codebook.model import LANGUAGES, check_lang
+from cprstats.codebook.model import LANGUAGES, check_lang, load_codebook
 from cprstats.errors import ParameterError
 from cprstats.io import escape_html as esc
+from cprstats.io import write_text
 from cprstats.report.blocks import table_wrap
 from cprstats.report.sanitise import clean_html
 
@@ -131,7 +132,6 @@ def notebook_to_html(nb_path, html_path, *, lang: str, title: str | None = None)
     content = cleaned.html
     if cleaned.needs_title:
         content = f"<h1>{esc(page_title)}</h1>\n{content}"
-    from cprstats.io import write_text
 
     return write_text(page(content, title=page_title, lang=lang), html_path)
 
@@ -165,8 +165,6 @@ def index_html(output_root, runs: Iterable[Mapping[str, Any]] | pd.DataFrame, *,
     -------
     pathlib.Path
     """
-    from cprstats.codebook.model import load_codebook
-    from cprstats.io import write_text
 
     check_lang(lang)
     cb = codebook if codebook is not None else load_codebook()

@@ -33,7 +33,9 @@ import numpy as np
 import pandas as pd
 
 from cprstats.codebook.i18n import t
+from cprstats.codebook.model import load_codebook
 from cprstats.errors import ParameterError
+from cprstats.io import write_bytes
 
 __all__ = [
     "theme",
@@ -235,7 +237,6 @@ def percent_axis(ax, top: float, lang: str, label: str | None) -> None:
 
 def default_title(table: pd.DataFrame, lang: str, codebook) -> str:
     """The titles of the table's variables from the codebook, joined by ``; ``."""
-    from cprstats.codebook.model import load_codebook
 
     cb = codebook if codebook is not None else load_codebook()
     names = [str(v) for v in pd.unique(table["variable"])]
@@ -262,7 +263,6 @@ def save(fig, folder, name: str, *, png: bytes | None = None) -> list[Path]:
     figure's PNG from `figure_bytes`, when the caller has it already (rendering it is the
     slowest step of a figure).
     """
-    from cprstats.io import write_bytes
 
     if not isinstance(name, str) or not _NAME.match(name):
         raise ParameterError(f"name={name!r} is not allowed; use letters, digits, '_', '-' and '.' only (no folders)")

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from cprstats.codebook.i18n import format_count, format_number, format_percent, t
-from cprstats.codebook.model import check_lang
+from cprstats.codebook.model import check_lang, load_codebook
 from cprstats.errors import ParameterError
 
 __all__ = ["format_table", "footnotes", "CELLS", "LAYOUTS"]
@@ -54,7 +54,6 @@ def _choice(name: str, value: Any, allowed: tuple) -> Any:
 def _codebook(codebook):
     if codebook is not None:
         return codebook
-    from cprstats.codebook.model import load_codebook
 
     return load_codebook()
 

@@ -16,8 +16,11 @@ import numpy as np
 import pandas as pd
 
 from cprstats.codebook.i18n import format_number, format_percent, t
+from cprstats.datasets.published import check_published
 from cprstats.errors import ParameterError
-from cprstats.report.blocks import Block, html_table
+from cprstats.io import write_csv, write_xlsx
+from cprstats.report.blocks import Block, default_caption, html_table
+from cprstats.report.tables import footnotes
 
 __all__ = [
     "comparison_view",
@@ -77,7 +80,6 @@ def _n_pct(count: Any, n: Any, estimate: Any, lang: str, digits: int) -> str:
 def _write(rep, name: str, shown: pd.DataFrame, data: pd.DataFrame, caption: str, notes: list[str]) -> None:
     if rep.output_dir is None:
         return
-    from cprstats.io import write_csv, write_xlsx
 
     folder = rep.output_dir / "tables"
     write_csv(data, folder / f"{name}.csv")
@@ -87,7 +89,6 @@ def _write(rep, name: str, shown: pd.DataFrame, data: pd.DataFrame, caption: str
 
 
 def _notes(rep, safe: pd.DataFrame) -> list[str]:
-    from cprstats.report.tables import footnotes
 
     notes = list(footnotes(safe, rep.lang, codebook=rep.codebook))
     if rep.synthetic and t("footnote.synthetic", rep.lang) not in notes:
@@ -152,8 +153,6 @@ def comparison_view(
     adjust = str(safe["adjust"].dropna().iloc[0]) if safe["adjust"].notna().any() else "none"
     notes = _notes(rep, safe) + [t(f"footnote.adjust_{adjust}", lang)]
     if caption is None:
-        from cprstats.report.blocks import default_caption
-
         caption = default_caption(safe, rep)
     _write(rep, name, shown, safe, caption, notes)
     return html_table(shown, caption=caption, notes=notes, row_headers=2)
@@ -161,7 +160,6 @@ def comparison_view(
 
 # --------------------------------------------------------------------------- published figures
 def _published(rep, source: str) -> pd.DataFrame:
-    from cprstats.datasets.published import check_published
 
     data = rep.wales_data_all_periods
     return check_published(data, source, codebook=rep.codebook)
@@ -313,8 +311,6 @@ def disagreements_view(rep, table: pd.DataFrame, *, name: str) -> Block:
     caption = t("agreement.disagreements_caption", lang, n=str(len(table)))
     notes = [t("agreement.disagreements_note", lang)]
     if rep.output_dir is not None:
-        from cprstats.io import write_csv, write_xlsx
-
         folder = rep.output_dir / "tables"
         write_csv(table, folder / f"{name}.csv")
         write_xlsx({"disagreements": table}, folder / f"{name}.xlsx")

@@ -21,7 +21,12 @@ from typing import Any
 
 import pandas as pd
 
+import cprstats.datasets.examples as examples
+from cprstats.codebook.model import Codebook, load_codebook
+from cprstats.datasets.examples import load_example
 from cprstats.errors import ParameterError
+from cprstats.forms.coding import code_reviews
+from cprstats.io.datapackage import dataset_to_text, read_dataset, write_dataset
 
 __all__ = ["DataSource", "prepare_data", "sha256_file", "checksums", "scope_size"]
 
@@ -81,18 +86,8 @@ def checksums(path: Path) -> tuple[list[dict[str, str]], str]:
 
 
 def _example_names() -> list[str]:
-    try:
-        import cprstats.datasets.examples as examples
-    except ModuleNotFoundError as exc:
-        if exc.name == "cprstats.datasets.examples":
-            return []
-        raise
-    if isinstance(getattr(examples, "EXAMPLES", None), dict):  # names without loading the data
-        return [str(n) for n in examples.EXAMPLES]
-    listed = examples.list_examples()
-    if isinstance(listed, pd.DataFrame):
-        return [str(n) for n in listed["name"]]
-    return [str(x["name"]) if isinstance(x, dict) else str(x) for x in listed]
+
+    return [str(n) for n in examples.EXAMPLES]  # names without loading the data
 
 
 def _is_coded_dataset(p: Path, cb) -> bool:
@@ -124,14 +119,11 @@ def prepare_data(data: str | os.PathLike, workdir: Path, codebook=None) -> DataS
     CodingError, FormsError
         If the forms cannot be read or do not pass validation.
     """
-    from cprstats.codebook.model import Codebook, load_codebook
 
     cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     examples = _example_names()
     text = os.fspath(data)
     if isinstance(data, str) and text in examples:
-        from cprstats.datasets.examples import load_example
-
         frame = load_example(text)
         return DataSource(
             text, "example", text, _example_checksum(frame), [], frame, bool(frame.attrs.get("synthetic", True))
@@ -150,12 +142,8 @@ def prepare_data(data: str | os.PathLike, workdir: Path, codebook=None) -> DataS
     p = p.resolve()
     files, total = checksums(p)
     if p.is_file() and _is_coded_dataset(p, cb):
-        from cprstats.io.datapackage import read_dataset
-
         frame = read_dataset(p, codebook=cb)
         return DataSource(text, "dataset", str(p), total, files, frame, bool(frame.attrs.get("synthetic")))
-    from cprstats.forms.coding import code_reviews
-    from cprstats.io.datapackage import write_dataset
 
     frame = code_reviews(p, cb)
     target = workdir / "data" / "coded.csv"
@@ -165,7 +153,6 @@ def prepare_data(data: str | os.PathLike, workdir: Path, codebook=None) -> DataS
 
 def _example_checksum(frame: pd.DataFrame) -> str:
     """SHA-256 of the example as the notebooks read it (its coded dataset written as CSV text)."""
-    from cprstats.io.datapackage import dataset_to_text
 
     text = dataset_to_text(frame).to_csv(index=False, lineterminator="\n")
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -30,14 +30,20 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from cprstats.errors import RunInterrupted
+from cprstats.io import ensure_new_folder
+from cprstats.runner.data import prepare_data
+from cprstats.runner.files import write_index
+from cprstats.runner.kernels import ensure_kernel
 from cprstats.runner.options import RunOptions, check_options, default_jobs, find_root, list_notebooks
+from cprstats.runner.pool import Interrupts, execute_jobs
 
 __all__ = [
     "run",
@@ -90,26 +96,6 @@ class RunResult:
     def __repr__(self) -> str:
         n, bad = len(self.jobs), len(self.failed)
         return f"<RunResult {n} notebook run{'s' if n != 1 else ''}, {bad} failed, output {self.output}>"
-
-
-class RunInterrupted(KeyboardInterrupt):
-    """The run was stopped by Ctrl-C (SIGINT) or SIGTERM; unfinished outputs were removed.
-
-    Attributes: ``signal`` (``"SIGINT"`` or ``"SIGTERM"``), ``kept`` (region/period folders
-    that had finished and were kept).
-    """
-
-    def __init__(self, signal_name: str, kept: Sequence[str] = ()):
-        self.signal = signal_name
-        self.kept = list(kept)
-        kept_text = f"; kept {len(self.kept)} finished folder(s): {', '.join(self.kept)}" if self.kept else ""
-        super().__init__(
-            f"interrupted by {signal_name}: stopped the running notebooks and their kernels and removed "
-            f"the unfinished outputs{kept_text}"
-        )
-
-    def __str__(self) -> str:
-        return self.args[0]
 
 
 def run(
@@ -173,11 +159,6 @@ def run(
     >>> res = run(["01_children_and_families"], ["MWW"], ["pre_covid", "post_covid"])  # doctest: +SKIP
     >>> res.jobs[["region", "period", "notebook", "status"]]  # doctest: +SKIP
     """
-    from cprstats.io import ensure_new_folder
-    from cprstats.runner.data import prepare_data
-    from cprstats.runner.files import write_index
-    from cprstats.runner.kernels import ensure_kernel
-    from cprstats.runner.pool import Interrupts, execute_jobs
 
     opts = check_options(
         notebooks,

@@ -30,6 +30,8 @@ from typing import Any
 import pandas as pd
 
 from cprstats._version import __version__
+from cprstats.io import write_json
+from cprstats.report.page import index_html
 
 __all__ = [
     "git_info",
@@ -108,7 +110,6 @@ def gather_group(stage: Path, results: list[dict[str, Any]], manifest: dict[str,
     ``<notebook>.ipynb``, ``<notebook>.html``); what the notebook's report recorded
     (``report.json``) goes into the manifest, with the files and timing of each notebook.
     """
-    from cprstats.io import write_json
 
     out = stage / ".assembled"
     out.mkdir(parents=True, exist_ok=False)
@@ -197,13 +198,8 @@ def read_manifests(output: str | os.PathLike) -> pd.DataFrame:
 
 
 def write_index(output: str | os.PathLike, lang: str) -> Path | None:
-    """Write ``<output>/index.html`` linking every report under ``output`` (None if the HTML layer is missing)."""
-    try:
-        from cprstats.report.page import index_html
-    except ModuleNotFoundError as exc:
-        if exc.name == "cprstats.report.page":
-            return None
-        raise
+    """Write ``<output>/index.html`` linking every report under ``output``."""
+
     runs = read_manifests(output)
     path = index_html(Path(output), runs, lang=lang)
     return Path(path) if path is not None else Path(output) / "index.html"

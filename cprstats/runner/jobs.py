@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import cprstats.runner.kernels as kernels
+from cprstats.report.page import notebook_to_html
 
 __all__ = ["execute_one", "describe_error"]
 
@@ -232,12 +233,7 @@ def _attempt(notebook, output_notebook: Path, parameters, cwd, kernel_name: str,
 
 
 def _to_html(nb_path: Path, html_path: Path, lang: str) -> dict[str, Any]:
-    try:
-        from cprstats.report.page import notebook_to_html
-    except ModuleNotFoundError as exc:
-        if exc.name == "cprstats.report.page":
-            return {"html": None, "html_error": None}  # the HTML layer is not there yet
-        return {"html": None, "html_error": (type(exc).__name__, _first_line(exc))}
+
     try:
         notebook_to_html(nb_path, html_path, lang=lang)
     except Exception as exc:  # noqa: BLE001 - reported in the manifest

@@ -24,6 +24,12 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+from cprstats.errors import RunInterrupted
+from cprstats.runner.data import scope_size
+from cprstats.runner.files import gather_group, git_info, move_into_place, now_iso, versions
+from cprstats.runner.jobs import execute_one
+from cprstats.runner.kernels import KERNEL_NAME, worker_init
+
 __all__ = ["execute_jobs", "run_job", "Progress", "Interrupts", "start_method"]
 
 
@@ -34,7 +40,6 @@ def start_method() -> str:
 
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
     """Run one job in a worker: the notebook into its own staging folder, then its HTML."""
-    from cprstats.runner.jobs import execute_one
 
     stage = Path(job["stage"])
     stage.mkdir(parents=True, exist_ok=True)
@@ -116,7 +121,6 @@ class Interrupts:
         self.pending: str | None = None
 
     def _handler(self, signum, frame):
-        from cprstats.runner.execution import RunInterrupted
 
         name = signal.Signals(signum).name
         if self.in_critical:
@@ -140,7 +144,6 @@ class Interrupts:
 
     @contextmanager
     def critical(self):
-        from cprstats.runner.execution import RunInterrupted
 
         self.in_critical = True
         try:
@@ -206,10 +209,6 @@ def execute_jobs(
     except ModuleNotFoundError as exc:
         if exc.name != "cprstats.report.page":
             raise
-    from cprstats.runner.data import scope_size
-    from cprstats.runner.execution import RunInterrupted
-    from cprstats.runner.files import gather_group, git_info, move_into_place, now_iso, versions
-    from cprstats.runner.kernels import KERNEL_NAME, worker_init
 
     jobs = []
     base: dict[tuple[str, str], dict[str, Any]] = {}

@@ -32,6 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from cprstats.errors import ParameterError
+from cprstats.io import dumps_json, write_bytes, write_text
+from cprstats.runner.data import sha256_file
+from cprstats.runner.execution import find_root, list_notebooks, run
 
 __all__ = ["reproduce", "Reproduced", "clean_notebook", "copy_figures", "refresh_notebooks", "DEFAULTS"]
 
@@ -117,8 +120,6 @@ def copy_figures(run_folder: Path, manifest: dict, figures_dir: Path) -> tuple[l
     (list of str, list of str)
         Every figure (relative path) and those whose bytes changed.
     """
-    from cprstats.io import dumps_json, write_bytes, write_text
-    from cprstats.runner.data import sha256_file
 
     made = {}
     for name, nb in sorted(manifest.get("notebooks", {}).items()):
@@ -162,8 +163,6 @@ def refresh_notebooks(run_folder: Path, manifest: dict, notebook_dir: Path) -> l
     """Replace each notebook in ``notebook_dir`` by its cleaned executed copy from ``run_folder``."""
     import nbformat
 
-    from cprstats.io import write_text
-
     output_dir = os.path.relpath(run_folder.resolve(), notebook_dir.resolve()).replace(os.sep, "/")
     done = []
     for name, info in sorted(manifest.get("notebooks", {}).items()):
@@ -205,7 +204,6 @@ def reproduce(
     --------
     >>> reproduce()  # doctest: +SKIP
     """
-    from cprstats.runner.execution import find_root, list_notebooks, run
 
     root = Path(root) if root is not None else find_root()
     notebook_dir = root / "notebooks"

@@ -130,7 +130,6 @@ def proportion_ci(count, n, *, method: str = "wilson", ci_level: float = 0.95):
     ok = n > 0
     if ok.any():
         c, m = count[ok], n[ok]
-        from cprstats.stats.intervals import binomial_limits  # no statsmodels or scipy.stats: 1.1 s less per kernel
 
         lo, hi = binomial_limits(c, m, method=method, ci_level=level)
         # At count 0 (count n) the lower (upper) limit is exactly 0 (1): Wilson and Clopper-Pearson

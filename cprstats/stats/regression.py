@@ -28,7 +28,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from cprstats.errors import ParameterError
+from cprstats.errors import ParameterError, SeparationWarning
 from cprstats.stats.intervals import check_choice, check_ci_level
 from cprstats.stats.variables import check_frame
 
@@ -51,10 +51,6 @@ LOGISTIC_COLUMNS = (
 )
 FIT_METHODS = ("newton", "bfgs", "lbfgs")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-class SeparationWarning(UserWarning):
-    """A logistic model could not be estimated: separation, or the fit did not converge."""
 
 
 def _model_frame(data: pd.DataFrame, outcome: str, used: list[str], event) -> pd.DataFrame:

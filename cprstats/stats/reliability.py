@@ -47,7 +47,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cprstats.codebook.model import load_codebook
+from cprstats.datasets.examples import EXAMPLES, load_example
 from cprstats.errors import ParameterError
+from cprstats.forms.coding import code_reviews
+from cprstats.forms.reader import read_forms
 from cprstats.stats.kappa import alpha_from_table, check_level, kappa_from_table
 
 __all__ = [
@@ -103,20 +107,15 @@ _KEYS = ("review_id", "child_no")
 # --------------------------------------------------------------------------- inputs
 def _coded(data, cb, name: str) -> pd.DataFrame:
     """A coded dataset from a coded DataFrame, a raw forms DataFrame or a path to forms."""
-    from cprstats.forms.coding import code_reviews
 
     if isinstance(data, pd.DataFrame):
         if all(c in data.columns for c in cb.coded_columns):
             return data
         return code_reviews(data, cb)
     if isinstance(data, str) and not Path(data).exists():
-        from cprstats.datasets.examples import EXAMPLES, load_example
-
         if data in EXAMPLES:  # a shipped example name, e.g. "double_coding_a"
             return load_example(data)
     if isinstance(data, (str, bytes)) or hasattr(data, "__fspath__"):
-        from cprstats.forms.reader import read_forms
-
         return code_reviews(read_forms(data, codebook=cb), cb)
     raise ParameterError(
         f"{name} must be a coded dataset (DataFrame), a forms DataFrame or a path to coding forms, "
@@ -269,7 +268,6 @@ def agreement(
     >>> bool(table["p_observed"].between(0, 1).all()), table.attrs["n_matched"] >= 20
     (True, True)
     """
-    from cprstats.codebook.model import load_codebook
 
     check_level(ci_level)
     cb = codebook if hasattr(codebook, "coded_columns") else load_codebook(codebook)
@@ -371,7 +369,6 @@ def disagreements(coder_a, coder_b, variables: Sequence[str] | str | None = None
     >>> bool((diffs["value_a"] != diffs["value_b"]).all())
     True
     """
-    from cprstats.codebook.model import load_codebook
 
     cb = codebook if hasattr(codebook, "coded_columns") else load_codebook(codebook)
     a, b, unmatched, (rid, child) = _matched(coder_a, coder_b, cb)

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cprstats.codebook.model import Codebook, load_codebook
 from cprstats.errors import ParameterError
 
 __all__ = ["Item", "OVERALL", "get_codebook", "resolve_items", "group_codes", "tabulate", "numeric_values"]
@@ -38,14 +39,12 @@ class Item:
 
 @lru_cache(maxsize=8)
 def _load(path: str, mtime: float):
-    from cprstats.codebook.model import load_codebook
 
     return load_codebook(path)
 
 
 def get_codebook(data: pd.DataFrame, codebook=None):
     """The codebook to use: the one given, else the one named in ``data.attrs``, else the packaged one."""
-    from cprstats.codebook.model import Codebook, load_codebook
 
     if isinstance(codebook, Codebook):
         return codebook

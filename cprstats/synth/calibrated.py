@@ -27,6 +27,7 @@ import numpy as np
 import cprstats.synth.scale as S
 import cprstats.synth.tables as T
 from cprstats.codebook.model import Codebook, load_codebook
+from cprstats.synth.render import board_index
 
 __all__ = ["wales_draw", "MCMANUS_PROFILES", "MCMANUS_COUNTS", "N_BACKGROUND", "SIBLING_PAIRS", "CUTOFF"]
 
@@ -259,7 +260,6 @@ def wales_draw(seed: int) -> dict:
 
 
 def _identifiers(cb: Codebook, d: dict) -> np.ndarray:
-    from cprstats.synth.render import board_index
 
     boards = np.array(cb.field("board").codes)[board_index(cb, d["local_authority"], d["incident_month"])]
     kinds = np.array(cb.field("review_type").codes)[d["review_type"]]

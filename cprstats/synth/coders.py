@@ -27,7 +27,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cprstats.codebook.model import load_codebook
 from cprstats.errors import ParameterError
+from cprstats.forms.coding import normalise
+from cprstats.io import write_csv
 
 __all__ = ["second_coder", "double_coding_sample", "write_double_coding", "PERTURB_WEIGHTS"]
 
@@ -73,7 +76,6 @@ def _check(forms, seed, rate):
 
 
 def _lookup(fld) -> dict[str, str]:
-    from cprstats.forms.coding import normalise
 
     table: dict[str, str] = {}
     for c in fld.categories:
@@ -111,8 +113,6 @@ def second_coder(forms: pd.DataFrame, *, seed: int, rate: float = 0.2, codebook=
     >>> second_coder(forms, seed=0, rate=0.0).equals(forms)
     True
     """
-    from cprstats.codebook.model import load_codebook
-    from cprstats.forms.coding import normalise
 
     _check(forms, seed, rate)
     cb = codebook if hasattr(codebook, "coded_columns") else load_codebook(codebook)
@@ -158,7 +158,6 @@ def second_coder(forms: pd.DataFrame, *, seed: int, rate: float = 0.2, codebook=
 
 
 def _change_list(text, fld, table, cb, blank: bool, pick: float) -> str:
-    from cprstats.forms.coding import normalise
 
     text = "" if text is None else str(text)
     if blank:
@@ -179,7 +178,6 @@ def _change_list(text, fld, table, cb, blank: bool, pick: float) -> str:
 
 
 def _change_options(out: pd.DataFrame, i: int, options, blank: bool, pick: float) -> None:
-    from cprstats.forms.coding import normalise
 
     cols = [out.columns.get_loc(o) for o in options if o is not None]
     values = [str(out.iat[i, j]) for j in cols]
@@ -266,7 +264,6 @@ def write_double_coding(
     >>> write_double_coding(forms, "data/raw/double_coding", n=20, seed=2023)  # doctest: +SKIP
     (PosixPath('data/raw/double_coding/coder_a.csv'), PosixPath('data/raw/double_coding/coder_b.csv'))
     """
-    from cprstats.io import write_csv
 
     a, b = double_coding_sample(forms, n=n, seed=seed, rate=rate, codebook=codebook)
     out = Path(folder)

@@ -29,6 +29,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from cprstats.forms.coding import code_reviews
+from cprstats.forms.reader import read_forms
+from cprstats.io import write_csv, write_xlsx
+from cprstats.io.datapackage import write_dataset
+from cprstats.synth.calibrated import wales_draw
+from cprstats.synth.coders import write_double_coding
+from cprstats.synth.render import render
 from cprstats.synth.scale import generate
 
 __all__ = ["SEED", "AS_AT", "wales_forms", "write_forms", "write_shipped", "generate", "package_data_dir"]
@@ -55,8 +62,6 @@ def wales_forms(seed: int = SEED) -> pd.DataFrame:
         board is filled in as a coder derives it; ``study_samples`` flags the rows of the
         published samples.
     """
-    from cprstats.synth.calibrated import wales_draw
-    from cprstats.synth.render import render
 
     forms = render(wales_draw(seed))
     forms.attrs["synthetic"] = True
@@ -91,7 +96,6 @@ def write_forms(forms: pd.DataFrame, folder) -> dict[str, Path]:
     --------
     >>> write_forms(wales_forms(), "data/raw")  # doctest: +SKIP
     """
-    from cprstats.io import write_csv, write_xlsx
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -125,10 +129,6 @@ def write_shipped(root="data", *, package_data=None, seed: int = SEED) -> dict[s
     --------
     >>> write_shipped("data")  # doctest: +SKIP
     """
-    from cprstats.forms.coding import code_reviews
-    from cprstats.forms.reader import read_forms
-    from cprstats.io import write_csv
-    from cprstats.io.datapackage import write_dataset
 
     root = Path(root)
     (root / "processed").mkdir(parents=True, exist_ok=True)
@@ -140,7 +140,6 @@ def write_shipped(root="data", *, package_data=None, seed: int = SEED) -> dict[s
     coded.attrs["synthetic"] = True
     out["dataset"] = root / "processed" / "wales.csv"
     out["datapackage"] = write_dataset(coded, out["dataset"], synthetic=True)
-    from cprstats.synth.coders import write_double_coding
 
     # a double-coded sample of 20 reviews: coder A's forms and a simulated second coder's
     out["coder_a"], out["coder_b"] = write_double_coding(raw, root / "raw" / "double_coding", n=20, seed=seed, rate=0.3)

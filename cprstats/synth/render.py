@@ -34,17 +34,6 @@ def styles(n: int, column: int) -> np.ndarray:
     return _PATTERN[(np.arange(n) * 7 + column * 5) % len(_PATTERN)]
 
 
-def month_strings(months: np.ndarray) -> np.ndarray:
-    """Month numbers (``year * 12 + month - 1``) as ``YYYY-MM``; -1 gives ``""``."""
-    months = np.asarray(months)
-    if months.size == 0:
-        return np.array([], dtype=str)
-    valid = months[months >= 0]
-    lo, hi = (int(valid.min()), int(valid.max())) if valid.size else (0, -1)
-    table = np.array([f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(lo, hi + 1)] + [""])
-    return table[np.where(months >= 0, months - lo, len(table) - 1)]
-
-
 def board_index(cb: Codebook, authority: np.ndarray, months: np.ndarray) -> np.ndarray:
     """The board (index into the board codes) of each authority on each incident month.
 

@@ -24,6 +24,7 @@ import pandas as pd
 import cprstats.synth.tables as T
 from cprstats.codebook.model import Codebook, load_codebook
 from cprstats.errors import ParameterError
+from cprstats.synth.render import render
 
 __all__ = ["generate", "draw_reviews", "month", "SUSR_START", "COVID_START", "INFANT", "YOUNG_PERSON"]
 
@@ -212,7 +213,6 @@ def generate(
     >>> generate(3, seed=7).equals(generate(3, seed=7))
     True
     """
-    from cprstats.synth.render import render
 
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise ParameterError(f"n={n!r} must be a whole number of reviews, 0 or more")
