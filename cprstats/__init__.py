@@ -34,6 +34,7 @@ _PUBLIC = {
     # statistics
     "proportions": "cprstats.stats.describe",
     "table_one": "cprstats.stats.describe",
+    "cooccurrence": "cprstats.stats.describe",
     "compare": "cprstats.stats.comparisons",
     "trend": "cprstats.stats.trends",
     "logistic": "cprstats.stats.regression",
@@ -123,7 +124,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from cprstats.report.document import Report
     from cprstats.report.tables import footnotes, format_table
     from cprstats.stats.comparisons import compare
-    from cprstats.stats.describe import proportions, table_one
+    from cprstats.stats.describe import cooccurrence, proportions, table_one
     from cprstats.stats.regression import SeparationWarning, logistic
     from cprstats.stats.reliability import agreement, agreement_summary, disagreements
     from cprstats.stats.trends import trend

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from cprstats.codebook.model import Codebook, load_codebook
+from cprstats.codebook.model import Codebook, load_codebook, resolve
 
-__all__ = ["Codebook", "load_codebook"]
+__all__ = ["Codebook", "load_codebook", "resolve"]

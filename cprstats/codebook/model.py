@@ -38,6 +38,7 @@ __all__ = [
     "Field",
     "Codebook",
     "load_codebook",
+    "resolve",
     "LANGUAGES",
     "TYPES",
     "DERIVE_METHODS",
@@ -448,6 +449,67 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     ('cprstats', True)
     """
     if path is None:
+        return _packaged()
+    return _load(Path(path))
+
+
+def resolve(codebook: Codebook | str | Path | None = None, data: Any = None) -> Codebook:
+    """The one answer to "which codebook applies?", asked by every room.
+
+    In order: ``codebook`` when given (a `Codebook`, or the path of a researcher's own YAML);
+    else the codebook a coded dataset carries in ``data.attrs["codebook"]`` (set by
+    `cprstats.code_reviews` and `cprstats.read_dataset` when the data were coded with a
+    codebook of the researcher's own); else the packaged codebook. A path is loaded once
+    and cached until the file changes.
+
+    Parameters
+    ----------
+    codebook : Codebook, str or Path, optional
+        The codebook to use.
+    data : pandas.DataFrame, optional
+        A coded dataset whose ``attrs`` may name its codebook.
+
+    Returns
+    -------
+    Codebook
+
+    Raises
+    ------
+    CodebookError
+        If a named codebook file is missing or malformed.
+
+    Examples
+    --------
+    >>> resolve().name
+    'cprstats'
+    >>> resolve(load_codebook()) is load_codebook()
+    True
+    """
+    if isinstance(codebook, Codebook):
+        return codebook
+    if codebook is None and data is not None:
+        carried = getattr(data, "attrs", {}).get("codebook")
+        if isinstance(carried, Codebook):
+            return carried
+        if isinstance(carried, (str, Path)):
+            codebook = carried
+    if codebook is None:
+        return _packaged()
+    if not isinstance(codebook, (str, Path)):
+        raise CodebookError(
+            f"codebook must be a Codebook or the path of a codebook YAML file, got {type(codebook).__name__}"
+        )
+    path = Path(codebook)
+    try:
+        return _load_cached(str(path.resolve()), path.stat().st_mtime)
+    except OSError:
+        return _load(path)  # raises the codebook's own error for a missing or unreadable file
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, mtime: float) -> Codebook:
+    packaged = resources.files("cprstats.codebook").joinpath("codebook.yaml")
+    if Path(str(packaged)).resolve() == Path(path):
         return _packaged()
     return _load(Path(path))
 

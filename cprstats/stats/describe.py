@@ -31,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cprstats.codebook.model import resolve
 from cprstats.errors import ParameterError
 from cprstats.stats.intervals import METHODS, check_choice, check_ci_level, proportion_ci
 from cprstats.stats.variables import (
@@ -43,7 +44,7 @@ from cprstats.stats.variables import (
     tabulate,
 )
 
-__all__ = ["proportions", "table_one", "COLUMNS", "TABLE_ONE_COLUMNS", "TABLE_ONE_STATISTICS"]
+__all__ = ["proportions", "table_one", "cooccurrence", "COLUMNS", "TABLE_ONE_COLUMNS", "TABLE_ONE_STATISTICS"]
 
 COLUMNS = ("variable", "level", "group", "count", "n", "estimate", "ci_low", "ci_high", "ci_level", "method")
 TABLE_ONE_COLUMNS = ("variable", "level", "group", "statistic", "value", "n")
@@ -312,3 +313,64 @@ def _numeric_rows(data, item, groupings) -> pd.DataFrame:
     out["_g"] = out.groupby("statistic", sort=False).cumcount()
     out["_s"] = out["statistic"].map(order)
     return out.sort_values(["_g", "_s"], kind="stable").drop(columns=["_g", "_s"])
+
+
+def cooccurrence(data: pd.DataFrame, variable: str, *, codebook=None, ci_level: float = 0.95) -> pd.DataFrame:
+    """How many children's reviews record each pair of options of a multi-response variable.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        A coded dataset with the variable's option columns (``th_*`` for ``"themes"``).
+    variable : str
+        A multi-response variable of the codebook.
+    codebook : Codebook, optional
+    ci_level : float, default 0.95
+        Level of the Wilson interval of each share.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tidy count-table columns ``variable, level, group, count, n, estimate, ci_low,
+        ci_high, ci_level, method``, one row per pair of options in codebook order, each pair
+        once (``level`` before or equal to ``group``; `heatmap` mirrors it): ``level == group``
+        rows hold each option's own count, ``n`` is the reviews where the variable was recorded. Ready for
+        `cprstats.suppress` (each pair stands alone: options are not additive) and `heatmap`.
+    """
+
+    cb = resolve(codebook, data)
+    level = check_ci_level(ci_level)
+    fld = cb.field(variable)
+    if fld.kind != "multi":
+        names = ", ".join(f.name for f in cb.multi_fields)
+        raise ParameterError(f"cooccurrence: {variable!r} is not a multi-response variable; use one of {names}")
+    cols = list(fld.option_columns)
+    missing = [c for c in cols if c not in data.columns]
+    if missing:
+        raise ParameterError(f"cooccurrence: data lacks the option column(s) {', '.join(missing)} of {variable!r}")
+    block = data[cols]
+    recorded = block.notna().any(axis=1).to_numpy()
+    x = block[recorded].fillna(False).astype(bool).to_numpy(dtype=np.int64)
+    counts = x.T @ x
+    k, n = len(cols), int(recorded.sum())
+    i, j = np.triu_indices(k)  # each pair once: a symmetric table could leak through its mirror cell
+    count = counts[i, j]
+    m = len(count)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        est = np.where(n > 0, count / max(n, 1), np.nan)
+    low, high = proportion_ci(count, np.full(m, n), method="wilson", ci_level=level)
+    codes = np.asarray(fld.codes, dtype=object)
+    return pd.DataFrame(
+        {
+            "variable": pd.Series([variable] * m, dtype="string"),
+            "level": pd.Series(codes[i], dtype="string"),
+            "group": pd.Series(codes[j], dtype="string"),
+            "count": count,
+            "n": np.full(m, n),
+            "estimate": est,
+            "ci_low": low,
+            "ci_high": high,
+            "ci_level": level,
+            "method": pd.Series(["wilson"] * m, dtype="string"),
+        }
+    )

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from cprstats.codebook.model import Codebook, load_codebook
+from cprstats.codebook.model import resolve
 from cprstats.errors import ParameterError
 
 __all__ = ["Item", "OVERALL", "get_codebook", "resolve_items", "group_codes", "tabulate", "numeric_values"]
@@ -37,31 +35,9 @@ class Item:
     restricted: bool = False
 
 
-@lru_cache(maxsize=8)
-def _load(path: str, mtime: float):
-
-    return load_codebook(path)
-
-
 def get_codebook(data: pd.DataFrame, codebook=None):
-    """The codebook to use: the one given, else the one named in ``data.attrs``, else the packaged one."""
-
-    if isinstance(codebook, Codebook):
-        return codebook
-    if codebook is None:
-        codebook = getattr(data, "attrs", {}).get("codebook")
-        if codebook is not None and not isinstance(codebook, (str, Path)):
-            codebook = None
-    if codebook is None:
-        return load_codebook()
-    path = Path(codebook)
-    packaged = Path(__file__).resolve().parents[1] / "codebook" / "codebook.yaml"
-    try:
-        if path.resolve() == packaged.resolve():
-            return load_codebook()
-        return _load(str(path.resolve()), path.stat().st_mtime)
-    except OSError:
-        return load_codebook(path)  # raises the codebook's own error for a missing file
+    """The codebook to use (`cprstats.codebook.resolve`): the one given, else the data's own, else the packaged one."""
+    return resolve(codebook, data)
 
 
 def check_frame(data) -> pd.DataFrame:
