@@ -27,7 +27,7 @@ import numpy as np
 import cprstats.synth.scale as S
 import cprstats.synth.tables as T
 from cprstats.codebook.model import Codebook, load_codebook
-from cprstats.synth.render import board_index
+from cprstats.synth.rendering import board_index
 
 __all__ = ["wales_draw", "MCMANUS_PROFILES", "MCMANUS_COUNTS", "N_BACKGROUND", "SIBLING_PAIRS", "CUTOFF"]
 

@@ -35,7 +35,7 @@ from cprstats.io import write_csv, write_xlsx
 from cprstats.io.datapackage import write_dataset
 from cprstats.synth.calibrated import wales_draw
 from cprstats.synth.coders import write_double_coding
-from cprstats.synth.render import render
+from cprstats.synth.rendering import render
 from cprstats.synth.scale import generate
 
 __all__ = ["SEED", "AS_AT", "wales_forms", "write_forms", "write_shipped", "generate", "package_data_dir"]

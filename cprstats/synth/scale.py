@@ -3,7 +3,7 @@
 A draw is a dict of numpy arrays, one per coding-form variable, holding *codes as indices*
 into the codebook's categories (``-1`` = blank), months as integers (``year * 12 + month - 1``)
 and each multi-response answer as a bit mask over its options (bit *i* = the *i*-th option;
-``-1`` = not recorded, ``0`` = recorded, none present). `cprstats.synth.render.render` turns a
+``-1`` = not recorded, ``0`` = recorded, none present). `cprstats.synth.rendering.render` turns a
 draw into coding forms. There is no Python loop over rows, so a million reviews take seconds.
 
 Examples
@@ -24,7 +24,7 @@ import pandas as pd
 import cprstats.synth.tables as T
 from cprstats.codebook.model import Codebook, load_codebook
 from cprstats.errors import ParameterError
-from cprstats.synth.render import render
+from cprstats.synth.rendering import render
 
 __all__ = ["generate", "draw_reviews", "month", "SUSR_START", "COVID_START", "INFANT", "YOUNG_PERSON"]
 

@@ -9,7 +9,7 @@ the same draw always gives the same forms.
 Examples
 --------
 >>> import numpy as np
->>> from cprstats.synth.render import styles
+>>> from cprstats.synth.rendering import styles
 >>> styles(3, 0).tolist()
 [0, 0, 0]
 """
