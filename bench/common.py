@@ -64,8 +64,7 @@ def run_timed(
         list(cmd),
         cwd=cwd,
         env=env if env is not None else quiet_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        capture_output=True,
         timeout=timeout,
     )
     seconds = time.perf_counter() - t0

@@ -30,8 +30,8 @@ __all__ = ["budgets", "makefile_pytest_lines", "nbval_command", "notebook_plugin
 PAPERMILL = """\
 import sys, papermill as pm
 for nb in sys.argv[1:]:
-    pm.execute_notebook(nb, nb + ".out.ipynb", progress_bar=False, log_output=False, cwd=str(__import__("pathlib").Path(nb).parent),
-                        shutdown_kernel="immediate")
+    pm.execute_notebook(nb, nb + ".out.ipynb", progress_bar=False, log_output=False,
+                        cwd=str(__import__("pathlib").Path(nb).parent), shutdown_kernel="immediate")
 """
 
 
@@ -40,7 +40,8 @@ def makefile_pytest_lines(makefile: str | Path = ROOT / "Makefile") -> list[list
 
     >>> import tempfile, pathlib
     >>> mk = pathlib.Path(tempfile.mkdtemp()) / "Makefile"
-    >>> _ = mk.write_text("test: x\\n\\t$(BIN)/python -m pytest -p no:nbval -q\\n\\techo hi\\n\\nbench:\\n\\tpytest -x\\n")
+    >>> text = "test: x\\n\\t$(BIN)/python -m pytest -p no:nbval -q\\n\\techo hi\\n\\nbench:\\n\\tpytest -x\\n"
+    >>> _ = mk.write_text(text)
     >>> makefile_pytest_lines(mk)
     [['$(BIN)/python', '-m', 'pytest', '-p', 'no:nbval', '-q']]
     """
@@ -59,9 +60,10 @@ def nbval_command(folder: Path, makefile: str | Path = ROOT / "Makefile") -> lis
 
     >>> import tempfile, pathlib
     >>> mk = pathlib.Path(tempfile.mkdtemp()) / "Makefile"
-    >>> _ = mk.write_text("test:\\n\\t$(BIN)/python -m pytest --nbval-lax --sanitize-with notebooks/sanitize.cfg notebooks -q\\n")
-    >>> nbval_command(pathlib.Path("/tmp/x/notebooks"), mk)[1:]
-    ['-m', 'pytest', '--nbval-lax', '--sanitize-with', '/tmp/x/notebooks/sanitize.cfg', '/tmp/x/notebooks', '-q']
+    >>> cmd = "$(BIN)/python -m pytest --nbval-lax --nbval-sanitize-with notebooks/sanitize.cfg notebooks -q"
+    >>> _ = mk.write_text("test:\\n\\t" + cmd + "\\n")
+    >>> nbval_command(pathlib.Path("/tmp/x/notebooks"), mk)[4:]
+    ['--nbval-sanitize-with', '/tmp/x/notebooks/sanitize.cfg', '/tmp/x/notebooks', '-q']
     """
     lines = [ln for ln in makefile_pytest_lines(makefile) if any(a.startswith("--nbval") for a in ln)]
     if not lines:

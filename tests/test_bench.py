@@ -243,14 +243,14 @@ def test_nbval_command_points_at_the_copy(tmp_path):
     mk = tmp_path / "Makefile"
     mk.write_text(
         "test: $(STAMP)\n\t$(BIN)/python -m pytest -p no:nbval -q\n"
-        "\t$(BIN)/python -m pytest --nbval-lax --sanitize-with notebooks/sanitize.cfg notebooks -q\n"
+        "\t$(BIN)/python -m pytest --nbval-lax --nbval-sanitize-with notebooks/sanitize.cfg notebooks -q\n"
     )
     cmd = testing.nbval_command(Path("/x/notebooks"), mk)
     assert cmd[1:] == [
         "-m",
         "pytest",
         "--nbval-lax",
-        "--sanitize-with",
+        "--nbval-sanitize-with",
         "/x/notebooks/sanitize.cfg",
         "/x/notebooks",
         "-q",

@@ -183,8 +183,8 @@ def test_codebook_untranslated(tmp_path, capsys):
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "source\twhere\tenglish\twelsh"
-    assert any(l.startswith("codebook\tthemes.escalation\tEscalation\t") for l in lines)
-    assert not any("\toutcome.death\t" in l for l in lines)  # verified Welsh is not listed
+    assert any(ln.startswith("codebook\tthemes.escalation\tEscalation\t") for ln in lines)
+    assert not any("\toutcome.death\t" in ln for ln in lines)  # verified Welsh is not listed
     assert f"{len(lines) - 1} texts await a Welsh translator's review." in err
     target = tmp_path / "untranslated.tsv"
     assert _run(["codebook", "--untranslated", "-o", target], capsys)[0] == 0

@@ -33,20 +33,20 @@ def md_cy():
 
 def test_every_variable_and_value_is_listed(md_en, codebook):
     for fld in codebook.fields.values():
-        line = next(l for l in md_en.splitlines() if l.startswith(f"| `{fld.name}` |"))
+        line = next(ln for ln in md_en.splitlines() if ln.startswith(f"| `{fld.name}` |"))
         assert fld.title.en.replace("|", "\\|") in line
         for c in fld.categories:
             assert f"`{c.value}` {c.label.en}" in line, (fld.name, c.value)
 
 
 def test_groups_are_sections_in_order(md_en, codebook):
-    heads = [l[3:] for l in md_en.splitlines() if l.startswith("## ")]
+    heads = [ln[3:] for ln in md_en.splitlines() if ln.startswith("## ")]
     used = [g for g in codebook.groups if any(f.group == g for f in codebook.fields.values())]
     assert heads == [codebook.groups[g].en for g in used]
 
 
 def test_notes_for_derived_restricted_and_multi(md_en):
-    lines = {l.split("|")[1].strip(): l for l in md_en.splitlines() if l.startswith("| `")}
+    lines = {ln.split("|")[1].strip(): ln for ln in md_en.splitlines() if ln.startswith("| `")}
     assert "*derived from* `local_authority`, `incident_date`." in lines["`board`"]
     assert "**restricted: never published raw.**" in lines["`age_months`"]
     assert "*one true/false column per option* (`cv_<code>`)" in lines["`child_vulnerabilities`"]
@@ -67,7 +67,7 @@ def test_welsh_dictionary(md_cy, codebook):
 def test_welsh_dictionary_has_no_english_type_notes(md_cy, md_en, codebook):
     # the type column: Table Schema's names in English, Welsh words (strings.yaml dictionary.type.*) in Welsh
     english = {"string", "integer", "number", "boolean", "yearmonth", "date", "list", "ordered", "categories"}
-    rows = [l.split(" | ") for l in md_cy.splitlines() if l.startswith("| `")]
+    rows = [ln.split(" | ") for ln in md_cy.splitlines() if ln.startswith("| `")]
     types = {r[1] for r in rows}
     assert types and not {w for ty in types for w in ty.replace("(", " ").replace(")", " ").split()} & english
     assert "| `period` | testun (trefnedig) |" in md_cy and "| `period` | string (ordered) |" in md_en
@@ -89,7 +89,7 @@ def test_table_cells_escape_pipes(tmp_path):
     text = text.replace("title: {en: Sex, cy: Rhyw}", "title: {en: Sex | gender, cy: Rhyw}", 1)
     p = tmp_path / "cb.yaml"
     p.write_text(text, encoding="utf-8")
-    line = next(l for l in data_dictionary(p).splitlines() if l.startswith("| `sex` |"))
+    line = next(ln for ln in data_dictionary(p).splitlines() if ln.startswith("| `sex` |"))
     assert "Sex \\| gender" in line
     assert line.count(" | ") == 3  # still four cells
 
@@ -122,5 +122,6 @@ def test_docs_are_up_to_date(tmp_path, capsys, lang, name):
     committed = DOCS / name
     assert committed.is_file(), f"{committed} is missing; run: cprstats codebook --lang {lang} -o docs/{name}"
     assert committed.read_bytes() == out.read_bytes(), (
-        f"docs/{name} is out of date with the codebook; regenerate it with: cprstats codebook --lang {lang} -o docs/{name}"
+        f"docs/{name} is out of date with the codebook; "
+        f"regenerate it with: cprstats codebook --lang {lang} -o docs/{name}"
     )

@@ -163,7 +163,7 @@ def test_filled_template_codes_cleanly(template, tmp_path):
     assert one["th_escalation"] == True and one["th_recording"] == False  # noqa: E712  # answered no: recorded, absent
     assert pd.isna(one["cv_neglect"])  # group left empty: not recorded
     assert one["pr_drug_misuse"] == False and two["pr_drug_misuse"] == True  # noqa: E712
-    assert two["pr_alcohol_misuse"] == False  # noqa: E712; other columns of an answered group read as no
+    assert two["pr_alcohol_misuse"] == False  # noqa: E712  other columns of an answered group read as no
     assert pd.isna(two["th_escalation"]) and two["outcome"] == "serious_impairment" and two["board"] == "MWW"
     assert (three["board"], three["on_cp_register_6m"], three["ethnicity"]) == (
         "CTM",

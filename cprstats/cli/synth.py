@@ -60,7 +60,7 @@ def run(args) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             fresh = write_shipped(Path(tmp) / "data", seed=seed)
             differ = []
-            for key, path in fresh.items():
+            for path in fresh.values():
                 mine = out / path.relative_to(Path(tmp) / "data")
                 if not mine.is_file() or not filecmp.cmp(mine, path, shallow=False):
                     differ.append(str(mine))

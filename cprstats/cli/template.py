@@ -30,6 +30,7 @@ def run(args) -> int:
 
     path = make_template(args.output, lang=args.lang, codebook=args.codebook, rows=args.rows)
     print(
-        f"Wrote the coding template {path} ({args.lang}). Fill in the 'coding' sheet, then run: cprstats validate {path}"
+        f"Wrote the coding template {path} ({args.lang}). "
+        f"Fill in the 'coding' sheet, then run: cprstats validate {path}"
     )
     return 0

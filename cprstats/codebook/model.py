@@ -410,7 +410,8 @@ def _check_references(cb: Codebook) -> None:
             for src in fld.derived["from"]:
                 if src not in known:
                     raise CodebookError(
-                        f"{fld.name}.derived.from: {src!r} is not a variable or option column defined before {fld.name!r}"
+                        f"{fld.name}.derived.from: {src!r} is not a variable or option column "
+                        f"defined before {fld.name!r}"
                     )
             if fld.derived["method"] == "bands":
                 for c in fld.categories:

@@ -151,7 +151,7 @@ def load_example(name: str = "wales") -> pd.DataFrame:
     >>> load_example("whales")
     Traceback (most recent call last):
     ...
-    cprstats.errors.ParameterError: name='whales' is not a shipped example (did you mean 'wales'?); use one of wales, mcmanus_2023, mww_2017_2021, double_coding_a, double_coding_b
+    cprstats.errors.ParameterError: name='whales' is not a shipped example (did you mean 'wales'?); use one of ...
     """
     example = _check_name(name)
     found = example.load()

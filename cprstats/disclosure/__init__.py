@@ -1,1 +1,3 @@
-"""Disclosure control: suppression of count and comparison tables, and the policy that says when it applies."""
+"""Disclosure control: suppression of count and comparison tables, and the policy that says when it
+applies.
+"""

@@ -1,1 +1,3 @@
-"""Running the notebooks over regions and periods with papermill: options, the process pool, jobs, kernels, output files and `make reproduce`."""
+"""Running the notebooks over regions and periods with papermill: options, the process pool, jobs,
+kernels, output files and `make reproduce`.
+"""

@@ -1,1 +1,3 @@
-"""Statistics on a coded dataset, each returning a tidy, unrounded DataFrame: intervals, contingency tests, descriptions, comparisons, trends, regression and coder agreement."""
+"""Statistics on a coded dataset, each returning a tidy, unrounded DataFrame: intervals, contingency
+tests, descriptions, comparisons, trends, regression and coder agreement.
+"""

@@ -191,7 +191,7 @@ def mww(rng, cb: Codebook, shared: dict) -> dict:
     ):
         both["themes"][rows[t]] |= np.int64(1) << themes.index(code)
     post = rng.permutation(np.flatnonzero(both["incident_month"] > S.COVID_START))
-    for t, code in enumerate(cb.field("covid_factors").codes):
+    for t in range(len(cb.field("covid_factors").codes)):
         both["covid_factors"][post[t % len(post)]] |= np.int64(1) << t
     k = len(shared["themes"])
     shared["themes"], d["themes"] = both["themes"][:k], both["themes"][k:]
