@@ -8,9 +8,11 @@ not ours: the reference values here are "no serious or critical violation" and, 
 negative control, axe's rule ``image-alt`` (impact "critical") on an image with no alt text.
 
 These tests need Node.js, Chromium (``/usr/bin/chromium`` or ``$CHROMIUM``) and
-``tools/a11y/node_modules`` (``cd tools/a11y && npm ci``); without them they are skipped, as
-in CI, which installs nothing outside the repository. See ``tools/a11y/README.md``. All data
-shown is the shipped synthetic example.
+``tools/a11y/node_modules`` (``cd tools/a11y && npm ci``). ``.ci/run`` installs them before
+``make test`` and sets ``CPRSTATS_REQUIRE_A11Y=1``, so in CI a missing tool fails the run; on a
+machine without them (``make test`` installs nothing outside the repository) the tests are
+skipped and pytest's summary says why. See ``tools/a11y/README.md``. All data shown is the
+shipped synthetic example.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ def _missing() -> str | None:
             return f"tools/a11y/node_modules/{package} is missing (run: cd tools/a11y && npm ci)"
     return None
 
+
+if os.environ.get("CPRSTATS_REQUIRE_A11Y") == "1" and _missing() is not None:
+    raise RuntimeError(f"CPRSTATS_REQUIRE_A11Y=1 but the accessibility check cannot run: {_missing()}")
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(_missing() is not None, reason=str(_missing()))]
 
