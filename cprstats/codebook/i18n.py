@@ -27,7 +27,6 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import string
@@ -36,6 +35,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from cprstats._checks import did_you_mean
 from cprstats.codebook.model import Text, check_lang, parse_text
 from cprstats.errors import CprstatsError, ParameterError
 
@@ -127,8 +127,7 @@ def t(key: str, lang: str = "en", **fmt: Any) -> str:
     table = dict(_load())
     text = table.get(key)
     if text is None:
-        close = difflib.get_close_matches(str(key), list(table), n=3, cutoff=0.6)
-        hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
+        hint = did_you_mean(key, table, n=3)
         raise ParameterError(f"key={key!r} is not a UI string{hint}; keys are listed in cprstats/codebook/strings.yaml")
     value = text.get(lang)
     need = placeholders(value)

@@ -20,7 +20,6 @@ Examples
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from cprstats._checks import did_you_mean as _did_you_mean
 from cprstats.errors import CodebookError, ParameterError
 
 __all__ = [
@@ -158,11 +158,6 @@ class Field:
     @property
     def option_columns(self) -> tuple[str, ...]:
         return tuple(f"{self.prefix}_{c.value}" for c in self.categories) if self.type == "list" else ()
-
-
-def _did_you_mean(value: str, allowed: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(value), list(allowed), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class Codebook:

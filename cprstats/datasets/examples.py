@@ -20,7 +20,6 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cprstats._checks import did_you_mean
 from cprstats.errors import ParameterError
 from cprstats.forms.coding import code_reviews
 from cprstats.forms.reader import read_forms
@@ -118,8 +118,7 @@ EXAMPLES = {
 
 def _check_name(name) -> Example:
     if name not in EXAMPLES:
-        close = difflib.get_close_matches(str(name), list(EXAMPLES), n=1, cutoff=0.5)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(name, EXAMPLES, cutoff=0.5)
         raise ParameterError(f"name={name!r} is not a shipped example{hint}; use one of {', '.join(EXAMPLES)}")
     return EXAMPLES[name]
 

@@ -8,12 +8,12 @@ so the cost is one pass per variable, never a Python loop over rows, and the fra
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from cprstats._checks import did_you_mean
 from cprstats.codebook.model import resolve
 from cprstats.errors import ParameterError
 
@@ -48,8 +48,7 @@ def check_frame(data) -> pd.DataFrame:
 
 def _unknown(name: str, data: pd.DataFrame, cb) -> ParameterError:
     candidates = list(data.columns) + [f.name for f in cb.multi_fields]
-    close = difflib.get_close_matches(str(name), [str(c) for c in candidates], n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    hint = did_you_mean(name, candidates, n=3)
     return ParameterError(f"variables: {name!r} is neither a column of data nor a multi-response variable{hint}")
 
 
@@ -178,8 +177,7 @@ def group_codes(data: pd.DataFrame, by, cb) -> tuple[np.ndarray, tuple[str, ...]
     if not isinstance(by, str):
         raise ParameterError(f"by must be the name of one column, got {by!r}")
     if by not in data.columns:
-        close = difflib.get_close_matches(by, [str(c) for c in data.columns], n=3, cutoff=0.6)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        hint = did_you_mean(by, data.columns, n=3)
         raise ParameterError(f"by={by!r} is not a column of data{hint}")
     s = data[by]
     fld = cb.fields.get(by)
