@@ -128,11 +128,72 @@ def test_text_font_is_dejavu_sans_which_has_welsh_letters(drawn):
 def test_theme_changes_nothing_outside_the_with_block():
     import matplotlib as mpl
 
-    before = dict(mpl.rcParams)
+    before, green = dict(mpl.rcParams), mpl.colors.to_rgb("g")
     figures.bar(_outcome())
     with theme():
         assert mpl.rcParams["svg.hashsalt"] == "cprstats"
     assert dict(mpl.rcParams) == before
+    assert mpl.colors.to_rgb("g") == green  # seaborn's color_codes would change "g" for the whole session
+
+
+def test_a_researcher_restyles_a_figure_with_seaborn_choices():
+    import matplotlib as mpl
+    from matplotlib.text import Text
+
+    before = dict(mpl.rcParams)
+    with theme(palette=["#000000", "#ffffff"], rc={"axes.titlesize": 14}):
+        fig = figures.bar(_outcome(), title="Restyled")
+    (title,) = [t for t in fig.findobj(Text) if t.get_text() == "Restyled"]
+    assert title.get_fontsize() == 14  # the outer block's choice holds inside the function's own theme()
+    assert mpl.colors.to_hex(fig.axes[0].patches[0].get_facecolor()) == "#000000"  # the palette's first colour
+    assert dict(mpl.rcParams) == before
+    with pytest.raises(ParameterError, match="style='fancy' is not allowed"):
+        with theme(style="fancy"):
+            pass
+    with pytest.raises(ParameterError, match="not a valid palette"):
+        with theme(palette="no-such-palette"):
+            pass
+
+
+def test_grouped_bars_are_seaborn_bars_with_the_intervals_and_labels_on_them(drawn):
+    from matplotlib.colors import to_hex
+    from matplotlib.container import BarContainer, ErrorbarContainer
+
+    ax = drawn["grouped_bar"].axes[0]
+    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+    # one container per group, in order; "post_covid" is hidden, so it has no bar
+    assert [len(c) for c in bars] == [1, 0, 1]
+    assert [to_hex(c[0].get_facecolor()) for c in (bars[0], bars[2])] == [
+        figures.PALETTE[0].lower(),
+        figures.PALETTE[2].lower(),
+    ]
+    assert [c[0].get_hatch() or "" for c in (bars[0], bars[2])] == [figures.HATCHES[0], figures.HATCHES[2]]
+    centres = [p.get_y() + p.get_height() / 2 for c in bars for p in c]
+    # the 30% bars are 6/20 (interval 14-52) and 10/33 (17-48), as in the table
+    intervals = [c.lines[2][0].get_segments()[0] for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    assert [x for seg in intervals for x in (seg[0][0], seg[1][0])] == pytest.approx([14, 52, 17, 48])
+    assert [seg[0][1] for seg in intervals] == pytest.approx(centres)
+    labels = [t for t in ax.texts if t.get_text() != "*"]
+    assert [t.get_position()[1] for t in labels] == pytest.approx(centres)
+    assert ax.get_ylabel() == ""  # seaborn's axis name (a column of the tidy table) is not shown
+
+
+def test_labels_come_from_the_codebook_the_table_names(extra_option_codebook):
+    # Synthetic: 6 of 33 children with a theme only the researcher's own codebook has
+    tab = pd.DataFrame(
+        {
+            "variable": "themes",
+            "level": ["trauma_informed"],
+            "group": "all",
+            "count": [6.0],
+            "n": 33,
+            "estimate": [6 / 33],
+        }
+    )
+    assert [t.get_text() for t in figures.bar(tab).axes[0].get_yticklabels()] == ["trauma_informed"]
+    tab.attrs["codebook"] = str(extra_option_codebook)
+    fig = figures.bar(tab, lang="cy")
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Ymarfer wedi'i lywio gan drawma"]
 
 
 def test_suppressed_value_is_no_bar_and_a_star(drawn):
@@ -173,14 +234,43 @@ def test_bar_refuses_several_groups():
 
 def test_heatmap_mirrors_pairs_and_stars_hidden_cells(drawn):
     ax = drawn["heatmap"].axes[0]
-    cells = [t.get_text() for t in ax.texts]
+    # each cell's text by (row, column); seaborn puts cell (i, j) at x = j + 0.5, y = i + 0.5
+    cells = {(round(t.get_position()[1] - 0.5), round(t.get_position()[0] - 0.5)): t.get_text() for t in ax.texts}
     # 2 x 2: communication 10, pair hidden (both mirror cells), escalation 7
-    assert cells == ["10", "*", "*", "7"]
+    assert cells == {(0, 0): "10", (0, 1): "*", (1, 0): "*", (1, 1): "7"}
+    mesh = ax.collections[0].get_array()
+    assert mesh.mask.tolist() == [[False, True], [True, False]]  # hidden cells take no colour of the scale
+
+
+def test_heatmap_cell_text_meets_the_wcag_contrast_ratio():
+    # WCAG 2 contrast ratio (L1 + 0.05) / (L2 + 0.05) of the text on its cell: at least 4.5 (level AA)
+    from matplotlib.colors import to_rgb
+
+    def luminance(colour):
+        c = np.array(to_rgb(colour))
+        c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return float(c @ [0.2126, 0.7152, 0.0722])
+
+    # Synthetic: one count for every shade of the scale (0 to 40), and a hidden cell
+    codes = ["communication", "escalation", "recording", "voice_of_child", "information_sharing"]
+    pairs = [(a, b) for i, a in enumerate(codes) for b in codes[i:]]
+    counts = [float(k * 40 // (len(pairs) - 1)) for k in range(len(pairs))]
+    counts[3] = np.nan
+    tab = pd.DataFrame({"variable": "themes", "level": [a for a, _ in pairs], "group": [b for _, b in pairs]})
+    ax = figures.heatmap(tab.assign(count=counts)).axes[0]
+    cells = ax.collections[0].get_facecolors()
+    ratios = []
+    for text in ax.texts:
+        x, y = text.get_position()
+        a, b = luminance(text.get_color()), luminance(cells[int(y) * len(codes) + int(x)])
+        ratios.append((max(a, b) + 0.05) / (min(a, b) + 0.05))
+    assert len(ratios) == 25 and min(ratios) >= 4.5
 
 
 def test_forest_axis_names_both_groups(drawn):
     ax = drawn["forest"].axes[0]
-    assert ax.get_xlabel() == "Difference in percentage points: From Covid-19 minus Before Covid-19"
+    # (wrapped onto lines so that a long label, as in Welsh, is not cut off at the figure's edge)
+    assert ax.get_xlabel().replace("\n", " ") == "Difference in percentage points: From Covid-19 minus Before Covid-19"
     # 0.10 (-0.15 to 0.33) as percentage points with a true minus sign
     assert [t.get_text() for t in ax.texts] == ["+10.0 (\u221215.0, +33.0)", "*"]
 

@@ -1,11 +1,22 @@
-"""Figures for reports: bar charts, grouped bar charts, heat maps and forest plots.
+"""Figures for reports: bar charts, grouped bar charts, heat maps and forest plots, drawn with seaborn.
 
-Every drawing function takes a tidy (usually suppressed) table, returns a
-`matplotlib.figure.Figure` made without pyplot on the Agg canvas (so nothing global changes
-and no figure is left open), and draws inside `theme`. The look, the palette and
-byte-identical saving are in `cprstats.report.style` (re-exported here); heat maps and forest
-plots in `cprstats.report.figures`; the words (labels from the codebook, alt text) in
-`cprstats.report.labels`.
+Why seaborn: it is the plotting library the researchers who use cprstats already work with in
+their notebooks, so the project's figures are plain seaborn calls on the tidy tables these
+functions receive (``sns.barplot`` with the precomputed percentages, ``sns.heatmap`` of the
+counts, ``sns.pointplot`` of the differences), with the intervals of the table (not seaborn's
+own) and the value labels added on the same axes. Every function returns a
+`matplotlib.figure.Figure` made without pyplot on the Agg canvas (nothing global changes and no
+figure is left open) and draws inside `theme`, which sets the look once with
+``seaborn.set_theme``. seaborn and matplotlib are imported only when a figure is drawn. The
+look, the palette and byte-identical saving are in `cprstats.report.style` (re-exported here);
+the words (labels from the codebook, alt text) in `cprstats.report.labels`.
+
+Restyling in a notebook: wrap the call in ``theme`` with seaborn's own choices, change the
+returned axes with seaborn, or draw a new figure in the same look::
+
+    with figures.theme(style="ticks", palette="colorblind", rc={"axes.titlesize": 14}):
+        fig = figures.grouped_bar(table)
+    sns.despine(ax=fig.axes[0]); sns.move_legend(fig.axes[0], "lower right")
 
 Accessibility: colour never carries meaning alone. Every bar has its value written beside
 it, groups also differ by hatching and are named in a legend, heat-map cells hold their
@@ -25,15 +36,27 @@ A hand-made table of synthetic numbers:
 ['67% (22/33)', '33% (11/33)']
 >>> save(fig, "outputs/figures", "outcome")  # doctest: +SKIP
 [PosixPath('outputs/figures/outcome.png'), PosixPath('outputs/figures/outcome.svg')]
+
+The same table drawn in a notebook's own seaborn figure, in the project's look:
+
+>>> import seaborn as sns
+>>> with theme():
+...     ax = new_figure(2.0).add_subplot()
+...     ax = sns.barplot(tab, x="estimate", y="level", color=sns.color_palette()[0], errorbar=None, ax=ax)
+>>> [f"{bar.get_width():.3f}" for bar in ax.patches]
+['0.667', '0.333']
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from cprstats.codebook.i18n import t
-from cprstats.codebook.model import check_lang
+from cprstats.codebook.model import Codebook, check_lang, resolve
 from cprstats.errors import ParameterError
 from cprstats.report.labels import alt_text, group_label, level_label, row_labels, signed_number, value_text
 from cprstats.report.style import (
@@ -69,6 +92,7 @@ __all__ = [
     "theme",
     "save",
     "figure_bytes",
+    "new_figure",
     "PALETTE",
     "HATCHES",
     "DPI",
@@ -78,8 +102,15 @@ __all__ = [
     "KINDS",
 ]
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 #: Figure kinds, as `cprstats.report.document.Report.figure` names them.
 KINDS = ("bar", "grouped_bar", "heatmap", "forest")
+#: The band of a category that seaborn shares among its groups' bars, and the gap between them.
+BAND, GAP = 0.8, 0.08
+#: The colour of a hidden heat-map cell (it holds ``*``).
+HIDDEN = "#d9d9d9"
 
 
 def sort_table(table: pd.DataFrame, sort: str = "codebook") -> pd.DataFrame:
@@ -110,12 +141,74 @@ def _prepare(stats, what, lang, sort, codebook, title, synthetic):
     if sort not in ("codebook", "estimate"):
         raise ParameterError(f"sort={sort!r} is not allowed; use 'codebook' (the table's order) or 'estimate'")
     table = check_table(stats, ("variable", "level", "estimate"), what)
+    cb = resolve(codebook, stats)
     synthetic = bool(stats.attrs.get("synthetic")) if synthetic is None else bool(synthetic)
-    return table, (title if title is not None else default_title(table, lang, codebook)), synthetic
+    return table, (title if title is not None else default_title(table, lang, cb)), synthetic, cb
 
 
-def bar(stats, *, lang="en", title=None, codebook=None, sort="codebook", digits=0, synthetic=None, xlabel=None):
-    """Horizontal bars: the levels of one variable (or the options of a multi-response group).
+def _distinct(labels: list[str]) -> list[str]:
+    """``labels``, a repeated one numbered: seaborn would draw rows with the same label as one."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return out
+
+
+def _percentages(table: pd.DataFrame, labels: list[str], lang: str, digits: int) -> pd.DataFrame:
+    """The tidy table seaborn draws: ``table`` with a ``label`` and the percentages of each bar."""
+    est = numbers(table, "estimate")
+    return table.assign(
+        label=labels,
+        percent=est,
+        percent_low=numbers(table, "ci_low"),
+        percent_high=numbers(table, "ci_high"),
+        value=[
+            value_text(c, n, e / 100, lang=lang, digits=digits, short=True)
+            for c, n, e in zip(numbers(table, "count", 1), numbers(table, "n", 1), est)
+        ],
+    )
+
+
+def _intervals(ax, x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray, width: float, cap: float) -> bool:
+    """Error bars from the table's interval ends (seaborn would compute its own), where there is a value."""
+    ci = np.isfinite(x) & np.isfinite(lo) & np.isfinite(hi)
+    if ci.any():
+        ax.errorbar(
+            x[ci],
+            y[ci],
+            xerr=[x[ci] - lo[ci], hi[ci] - x[ci]],
+            fmt="none",
+            ecolor="black",
+            elinewidth=width,
+            capsize=cap,
+        )
+    return bool(ci.any())
+
+
+def _values(ax, plot: pd.DataFrame, y: np.ndarray, width: float, cap: float) -> float:
+    """Intervals and value labels (``*`` for a hidden value) beside the bars at ``y``; the right-most end."""
+    est, lo, hi = (plot[c].to_numpy(dtype=float) for c in ("percent", "percent_low", "percent_high"))
+    _intervals(ax, est, y, lo, hi, width, cap)
+    ends = np.fmax(np.nan_to_num(est), np.nan_to_num(hi))
+    for yi, x, text in zip(y, ends, plot["value"]):
+        ax.text(x + 1.2, yi, text, va="center", ha="left", fontsize=MIN_FONT_PT)
+    return float(ends.max()) if len(ends) else 0.0
+
+
+def bar(
+    stats: pd.DataFrame,
+    *,
+    lang: str = "en",
+    title: str | None = None,
+    codebook: Codebook | str | Path | None = None,
+    sort: str = "codebook",
+    digits: int = 0,
+    synthetic: bool | None = None,
+    xlabel: str | None = None,
+) -> Figure:
+    """Horizontal bars (``sns.barplot``): the levels of one variable (or the options of a multi-response group).
 
     Parameters
     ----------
@@ -126,7 +219,8 @@ def bar(stats, *, lang="en", title=None, codebook=None, sort="codebook", digits=
     lang : {"en", "cy"}
     title : str, optional
         Default: the variable's title from the codebook.
-    codebook : Codebook, optional
+    codebook : Codebook or path, optional
+        Default: the one ``stats.attrs`` names, else the packaged one (`cprstats.codebook.model.resolve`).
     sort : {"codebook", "estimate"}
         The table's (codebook) order, or largest first.
     digits : int, default 0
@@ -138,48 +232,71 @@ def bar(stats, *, lang="en", title=None, codebook=None, sort="codebook", digits=
     Returns
     -------
     matplotlib.figure.Figure
+        One axes, drawn by seaborn: a bar per shown value, its interval and its value label
+        (``*`` and no bar where the value is hidden).
+
+    Raises
+    ------
+    ParameterError
+        If the table is not one this figure draws (empty, missing columns, several groups) or an
+        option is not allowed.
     """
-    table, title, synthetic = _prepare(stats, "bar", lang, sort, codebook, title, synthetic)
+    table, title, synthetic, cb = _prepare(stats, "bar", lang, sort, codebook, title, synthetic)
     if "group" in table and table["group"].nunique() > 1:
         raise ParameterError("bar: the table has several groups; draw it with grouped_bar, or select one group")
     table = sort_table(table, sort).reset_index(drop=True)
-    labels = [wrap(s, 34) for s in row_labels(table, lang=lang, codebook=codebook)]
-    est, lo, hi = numbers(table, "estimate"), numbers(table, "ci_low"), numbers(table, "ci_high")
-    counts, ns = numbers(table, "count", 1), numbers(table, "n", 1)
-    values = [value_text(c, n, e / 100, lang=lang, digits=digits, short=True) for c, n, e in zip(counts, ns, est)]
-    level = ci_level_of(table, lo, hi)
+    labels = _distinct([wrap(s, 34) for s in row_labels(table, lang=lang, codebook=cb)])
+    plot = _percentages(table, labels, lang, digits)
+    level = ci_level_of(table, plot["percent_low"].to_numpy(), plot["percent_high"].to_numpy())
     height = 1.3 + 0.42 * len(table) + 0.12 * sum(s.count("\n") for s in labels)
     with theme():
+        import seaborn as sns
+
         fig = new_figure(height)
         ax = fig.add_subplot()
-        y = np.arange(len(table))
-        shown = np.isfinite(est)
-        ax.barh(y[shown], est[shown], height=0.6, color=PALETTE[0], edgecolor="black", linewidth=0.6)
-        ci = shown & np.isfinite(lo) & np.isfinite(hi)
-        if ci.any():
-            ax.errorbar(
-                est[ci],
-                y[ci],
-                xerr=[est[ci] - lo[ci], hi[ci] - est[ci]],
-                fmt="none",
-                ecolor="black",
-                elinewidth=1.1,
-                capsize=3,
-            )
-        ends = np.fmax(np.nan_to_num(est), np.nan_to_num(hi))
-        for yi, x, text in zip(y, ends, values):
-            ax.text(x + 1.2, yi, text, va="center", ha="left", fontsize=MIN_FONT_PT)
-        ax.set_yticks(y, labels)
-        ax.set_ylim(len(table) - 0.5, -0.5)
-        percent_axis(ax, float(np.nanmax(ends)) if len(ends) else 0.0, lang, xlabel)
-        finish(fig, ax, title, notes(lang, ci_level=level, suppressed="*" in values, synthetic=synthetic), height)
+        sns.barplot(
+            plot,
+            x="percent",
+            y="label",
+            order=labels,
+            orient="y",
+            color=sns.color_palette()[0],
+            saturation=1,
+            width=0.6,
+            errorbar=None,
+            edgecolor="black",
+            linewidth=0.6,
+            ax=ax,
+        )
+        top = _values(ax, plot, np.arange(len(plot)), 1.1, 3)
+        ax.set(ylabel="", yticks=range(len(labels)), yticklabels=labels, ylim=(len(labels) - 0.5, -0.5))
+        percent_axis(ax, top, lang, xlabel)
+        finish(
+            fig,
+            ax,
+            title,
+            notes(lang, ci_level=level, suppressed=(plot["value"] == "*").any(), synthetic=synthetic),
+            height,
+        )
     return fig
 
 
 def grouped_bar(
-    stats, *, lang="en", title=None, codebook=None, by=None, sort="codebook", digits=0, synthetic=None, xlabel=None
-):
+    stats: pd.DataFrame,
+    *,
+    lang: str = "en",
+    title: str | None = None,
+    codebook: Codebook | str | Path | None = None,
+    by: str | None = None,
+    sort: str = "codebook",
+    digits: int = 0,
+    synthetic: bool | None = None,
+    xlabel: str | None = None,
+) -> Figure:
     """Bars side by side for each group (boards, periods...), told apart by colour *and* hatching.
+
+    Drawn with ``sns.barplot(..., hue="group_label")``; the groups take the theme's palette in
+    order and `HATCHES`, and the legend (seaborn's, moved above the bars) shows both.
 
     Parameters
     ----------
@@ -194,80 +311,89 @@ def grouped_bar(
     Returns
     -------
     matplotlib.figure.Figure
-    """
-    from matplotlib.patches import Patch
 
-    table, title, synthetic = _prepare(stats, "grouped_bar", lang, sort, codebook, title, synthetic)
+    Raises
+    ------
+    ParameterError
+        As for `bar`, and if there are more groups than `HATCHES` can tell apart.
+    """
+    table, title, synthetic, cb = _prepare(stats, "grouped_bar", lang, sort, codebook, title, synthetic)
     check_table(table, ("group",), "grouped_bar")
     by = by if by is not None else stats.attrs.get("by")
     groups = list(pd.unique(table["group"]))
-    if len(groups) > len(PALETTE):
+    if len(groups) > len(HATCHES):
         raise ParameterError(
-            f"grouped_bar: at most {len(PALETTE)} groups can be told apart; the table has {len(groups)}"
+            f"grouped_bar: at most {len(HATCHES)} groups can be told apart; the table has {len(groups)}"
         )
     table = sort_table(table, sort).reset_index(drop=True)
-    keys = list(dict.fromkeys(zip(table["variable"].astype(str), table["level"].astype(str))))
+    rows = list(zip(table["variable"].astype(str), table["level"].astype(str)))
+    keys = list(dict.fromkeys(rows))
     items = pd.DataFrame(keys, columns=["variable", "level"])
-    labels = [wrap(s, 30) for s in row_labels(items, lang=lang, codebook=codebook)]
+    labels = _distinct([wrap(s, 30) for s in row_labels(items, lang=lang, codebook=cb)])
+    names = _distinct([group_label(g, lang=lang, by=by, codebook=cb) for g in groups])
+    label_of, name_of = dict(zip(keys, labels)), dict(zip(groups, names))
+    plot = _percentages(table, [label_of[k] for k in rows], lang, digits)
+    plot["group_label"] = [name_of[g] for g in table["group"]]
     ng = len(groups)
-    h = 0.8 / ng
     height = 1.6 + len(keys) * (0.3 * ng + 0.2) + 0.35 * ng
-    index = {k: i for i, k in enumerate(keys)}
-    any_star, level, top = False, None, 0.0
+    level = ci_level_of(table, plot["percent_low"].to_numpy(), plot["percent_high"].to_numpy())
     with theme():
+        import seaborn as sns
+
         fig = new_figure(height)
         ax = fig.add_subplot()
-        handles = []
-        for j, g in enumerate(groups):
-            sub = table[table["group"] == g]
-            y = (
-                np.array([index[(str(v), str(lv))] for v, lv in zip(sub["variable"], sub["level"])])
-                + (j - (ng - 1) / 2) * h
-            )
-            est, lo, hi = numbers(sub, "estimate"), numbers(sub, "ci_low"), numbers(sub, "ci_high")
-            shown = np.isfinite(est)
-            style = dict(facecolor=PALETTE[j], hatch=HATCHES[j], edgecolor="black", linewidth=0.6)
-            ax.barh(y[shown], est[shown], height=h * 0.92, **style)
-            ci = shown & np.isfinite(lo) & np.isfinite(hi)
-            if ci.any():
-                ax.errorbar(
-                    est[ci],
-                    y[ci],
-                    xerr=[est[ci] - lo[ci], hi[ci] - est[ci]],
-                    fmt="none",
-                    ecolor="black",
-                    elinewidth=1.0,
-                    capsize=2,
-                )
-                level = level if level is not None else ci_level_of(sub, lo, hi)
-            ends = np.fmax(np.nan_to_num(est), np.nan_to_num(hi))
-            top = max(top, float(ends.max()) if len(ends) else 0.0)
-            for yi, x, c, n, e in zip(y, ends, numbers(sub, "count", 1), numbers(sub, "n", 1), est):
-                text = value_text(c, n, e / 100, lang=lang, digits=digits, short=True)
-                any_star |= text == "*"
-                ax.text(x + 1.2, yi, text, va="center", ha="left", fontsize=MIN_FONT_PT)
-            handles.append(Patch(label=group_label(g, lang=lang, by=by, codebook=codebook), **style))
-        ax.set_yticks(np.arange(len(keys)), labels)
-        ax.set_ylim(len(keys) - 0.5, -0.5)
+        sns.barplot(
+            plot,
+            x="percent",
+            y="label",
+            hue="group_label",
+            order=labels,
+            hue_order=names,
+            palette=sns.color_palette(n_colors=ng),
+            orient="y",
+            dodge=True,
+            width=BAND,
+            gap=GAP,
+            saturation=1,
+            errorbar=None,
+            edgecolor="black",
+            linewidth=0.6,
+            ax=ax,
+        )
+        # one container of bars per group, in hue order (an empty one for a group with every value hidden)
+        for container, hatch in zip(ax.containers, HATCHES):
+            for patch in container:
+                patch.set_hatch(hatch)
+        for handle, hatch in zip(ax.get_legend().legend_handles, HATCHES):
+            handle.set_hatch(hatch)
+        top = 0.0
+        position = {label: i for i, label in enumerate(labels)}
+        for j, name in enumerate(names):
+            sub = plot[plot["group_label"] == name]
+            # seaborn's dodge: each group gets an equal share of the band, in hue order
+            y = sub["label"].map(position).to_numpy(dtype=float) + (j - (ng - 1) / 2) * BAND / ng
+            top = max(top, _values(ax, sub, y, 1.0, 2))
+        ax.set(ylabel="", yticks=range(len(labels)), yticklabels=labels, ylim=(len(labels) - 0.5, -0.5))
         percent_axis(ax, top, lang, xlabel)
         # the legend sits between the title and the bars; the title is lifted above it
-        ncols = min(ng, 3) if max(len(h.get_label()) for h in handles) <= 20 else 1
-        legend = ax.legend(
-            handles=handles,
-            loc="lower left",
+        ncols = min(ng, 3) if max(len(n) for n in names) <= 20 else 1
+        sns.move_legend(
+            ax,
+            "lower left",
             bbox_to_anchor=(0, 1.005),
             ncols=ncols,
+            title=None,
             frameon=False,
             handleheight=1.4,
             handlelength=2.4,
             borderaxespad=0.2,
         )
-        legend.set_in_layout(False)  # the title's pad makes room for it
+        ax.get_legend().set_in_layout(False)  # the title's pad makes room for it
         finish(
             fig,
             ax,
             title,
-            notes(lang, ci_level=level, suppressed=any_star, synthetic=synthetic),
+            notes(lang, ci_level=level, suppressed=(plot["value"] == "*").any(), synthetic=synthetic),
             height,
             pad=10 + 25 * -(-ng // ncols),
         )
@@ -279,8 +405,15 @@ def grouped_bar(
 # ------------------------------------------------------------
 
 
-def heatmap(stats, *, lang="en", title=None, codebook=None, synthetic=None):
-    """A heat map of counts, e.g. how often two themes are recorded together.
+def heatmap(
+    stats: pd.DataFrame,
+    *,
+    lang: str = "en",
+    title: str | None = None,
+    codebook: Codebook | str | Path | None = None,
+    synthetic: bool | None = None,
+) -> Figure:
+    """A heat map of counts (``sns.heatmap``), e.g. how often two themes are recorded together.
 
     Parameters
     ----------
@@ -288,55 +421,65 @@ def heatmap(stats, *, lang="en", title=None, codebook=None, synthetic=None):
         A tidy table with ``variable, level, group, count`` (as from
         `cooccurrence`, usually after `cprstats.suppress`): rows are ``level``,
         columns are ``group``, both option codes of ``variable``. A hidden count is a grey
-        cell holding ``*``.
+        cell holding ``*``. A table with each pair once is drawn as the full symmetric matrix.
     lang, title, codebook, synthetic
         As for `bar`.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The heat map's axes first, then its colour bar's.
+
+    Raises
+    ------
+    ParameterError
+        If the table is empty or lacks a column.
     """
     check_lang(lang)
     table = check_table(stats, ("variable", "level", "group", "count"), "heatmap")
+    cb = resolve(codebook, stats)
     synthetic = bool(stats.attrs.get("synthetic")) if synthetic is None else bool(synthetic)
     var = str(table["variable"].iloc[0])
-    title = title if title is not None else default_title(table, lang, codebook)
+    title = title if title is not None else default_title(table, lang, cb)
     codes = list(dict.fromkeys([*pd.unique(table["level"]), *pd.unique(table["group"])]))
     pos = {c: i for i, c in enumerate(codes)}
     values = np.full((len(codes), len(codes)), np.nan)
-    given = np.zeros(values.shape, dtype=bool)
+    given = np.zeros(values.shape, dtype=bool)  # a hidden count is a row with NaN: not to be mirrored
     for lev, grp, c in zip(table["level"], table["group"], pd.to_numeric(table["count"], errors="coerce")):
         values[pos[lev], pos[grp]], given[pos[lev], pos[grp]] = c, True
     mirror = ~given & given.T  # a table with each pair once is drawn as the full symmetric matrix
     values[mirror] = values.T[mirror]
-    labels = [level_label(var, c, lang=lang, codebook=codebook) for c in codes]
-    ylabels = [wrap(s, 28) for s in labels]
+    matrix = pd.DataFrame(values, index=codes, columns=codes)  # what seaborn draws: rows level, columns group
+    labels = [level_label(var, c, lang=lang, codebook=cb) for c in codes]
     height = 2.2 + 0.42 * len(codes) + 0.075 * max(len(s) for s in labels)
     with theme():
         import matplotlib as mpl
+        import seaborn as sns
 
         fig = new_figure(height)
         ax = fig.add_subplot()
-        cmap = mpl.colormaps["cividis"].with_extremes(bad="#d9d9d9")
         finite = values[np.isfinite(values)]
-        norm = mpl.colors.Normalize(0, max(1.0, float(finite.max()) if finite.size else 1.0))
-        img = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, norm=norm, aspect="auto")
-        for (i, j), v in np.ndenumerate(values):
-            r, g, b, _ = cmap(norm(v)) if np.isfinite(v) else (0.85, 0.85, 0.85, 1)
-            dark = 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45
-            ax.text(
-                j,
-                i,
-                "*" if not np.isfinite(v) else f"{int(v):,}",
-                ha="center",
-                va="center",
-                fontsize=MIN_FONT_PT,
-                color="white" if dark else "black",
-            )
-        ax.set_xticks(np.arange(len(codes)), labels, rotation=45, ha="right", rotation_mode="anchor")
-        ax.set_yticks(np.arange(len(codes)), ylabels)
+        sns.heatmap(
+            matrix,
+            cmap=mpl.colormaps[mpl.rcParams["image.cmap"]].with_extremes(bad=HIDDEN),  # hidden cells grey
+            vmin=0,
+            vmax=max(1.0, float(finite.max()) if finite.size else 1.0),
+            annot=True,
+            fmt=",.0f",
+            annot_kws={"fontsize": MIN_FONT_PT},
+            xticklabels=labels,
+            yticklabels=[wrap(s, 28) for s in labels],
+            cbar_kws={"shrink": 0.8, "label": t("heading.count", lang)},
+            ax=ax,
+        )
+        for i, j in zip(*np.nonzero(~np.isfinite(values))):  # seaborn leaves a hidden cell empty
+            ax.text(j + 0.5, i + 0.5, "*", ha="center", va="center", fontsize=MIN_FONT_PT)
+        _readable(ax, len(codes))
+        for tick in ax.get_xticklabels():
+            tick.set(rotation=45, ha="right", rotation_mode="anchor")
+        ax.tick_params(axis="y", labelrotation=0)
+        ax.set(xlabel="", ylabel="")
         ax.grid(False)
-        fig.colorbar(img, ax=ax, shrink=0.8).set_label(t("heading.count", lang))
         lines = [t("figure.note.counts", lang)] + notes(
             lang, suppressed=not np.isfinite(values).all(), synthetic=synthetic
         )
@@ -344,8 +487,32 @@ def heatmap(stats, *, lang="en", title=None, codebook=None, synthetic=None):
     return fig
 
 
-def forest(compare_table, *, lang="en", title=None, codebook=None, digits=1, synthetic=None, xlabel=None):
-    """Risk differences with their intervals, one row per compared level, a line at no difference.
+def _readable(ax, ncols: int) -> None:
+    """Each cell's text black or white, whichever contrasts more with its cell (WCAG 2 contrast ratio).
+
+    seaborn's own choice turns white on mid-tones where black reads better; the two contrasts
+    are equal at a relative luminance of 0.179.
+    """
+    from seaborn.utils import relative_luminance
+
+    cells = ax.collections[0].get_facecolors()  # row by row, hidden cells in the "bad" grey
+    for text in ax.texts:
+        x, y = text.get_position()
+        light = relative_luminance(cells[int(y) * ncols + int(x)]) > 0.179
+        text.set_color("black" if light else "white")
+
+
+def forest(
+    compare_table: pd.DataFrame,
+    *,
+    lang: str = "en",
+    title: str | None = None,
+    codebook: Codebook | str | Path | None = None,
+    digits: int = 1,
+    synthetic: bool | None = None,
+    xlabel: str | None = None,
+) -> Figure:
+    """Risk differences with their intervals (``sns.pointplot``), one row per compared level, a line at no difference.
 
     Parameters
     ----------
@@ -361,47 +528,67 @@ def forest(compare_table, *, lang="en", title=None, codebook=None, digits=1, syn
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    ParameterError
+        If the table is empty or lacks a column.
     """
     check_lang(lang)
     table = check_table(compare_table, ("variable", "level", "risk_difference", "rd_ci_low", "rd_ci_high"), "forest")
+    cb = resolve(codebook, compare_table)
     synthetic = bool(compare_table.attrs.get("synthetic")) if synthetic is None else bool(synthetic)
     title = title if title is not None else t("heading.risk_difference", lang)
-    labels = [wrap(s, 34) for s in row_labels(table, lang=lang, codebook=codebook)]
+    labels = _distinct([wrap(s, 34) for s in row_labels(table, lang=lang, codebook=cb)])
     d, lo, hi = numbers(table, "risk_difference"), numbers(table, "rd_ci_low"), numbers(table, "rd_ci_high")
+    plot = table.assign(label=labels, difference=d, difference_low=lo, difference_high=hi)
     height = 1.4 + 0.42 * len(table)
+    y = np.arange(len(table))
+    ok = np.isfinite(d)
     with theme():
+        import seaborn as sns
         from matplotlib.transforms import blended_transform_factory
 
         fig = new_figure(height)
         ax = fig.add_subplot()
-        y = np.arange(len(table))
         ax.axvline(0, color="#595959", linestyle="--", linewidth=1)
-        ok = np.isfinite(d)
-        ci = ok & np.isfinite(lo) & np.isfinite(hi)
-        ax.errorbar(
-            d[ci], y[ci], xerr=[d[ci] - lo[ci], hi[ci] - d[ci]], fmt="none", ecolor="black", elinewidth=1.2, capsize=3
-        )
-        ax.plot(d[ok], y[ok], "s", color=PALETTE[0], markeredgecolor="black", markersize=7)
+        if ok.any():
+            sns.pointplot(
+                plot,
+                x="difference",
+                y="label",
+                order=labels,
+                orient="y",
+                color=sns.color_palette()[0],
+                marker="s",
+                markersize=7,
+                markeredgecolor="black",
+                markeredgewidth=1,
+                linestyle="none",
+                errorbar=None,
+                zorder=3,
+                ax=ax,
+            )
+        drawn = _intervals(ax, d, y, lo, hi, 1.2, 3)
         right = blended_transform_factory(ax.transAxes, ax.transData)
         for yi, v, a, b in zip(y, d, lo, hi):
-            text = (
-                "*"
-                if not np.isfinite(v)
-                else f"{signed_number(v, lang, digits)} ({signed_number(a, lang, digits)}, {signed_number(b, lang, digits)})"
-            )
+            text = "*"
+            if np.isfinite(v):
+                mid, low, high = (signed_number(x, lang, digits) for x in (v, a, b))
+                text = f"{mid} ({low}, {high})"
             ax.text(1.02, yi, text, transform=right, va="center", ha="left", fontsize=MIN_FONT_PT)
+        ci = ok & np.isfinite(lo) & np.isfinite(hi)
         span = np.nanmax(np.abs(np.concatenate([lo[ci], hi[ci], d[ok], [5.0]])))
         ax.set_xlim(-span * 1.1, span * 1.1)
-        ax.set_yticks(y, labels)
-        ax.set_ylim(len(table) - 0.5, -0.5)
+        ax.set(ylabel="", yticks=y, yticklabels=labels, ylim=(len(table) - 0.5, -0.5))
         ax.grid(axis="y", visible=False)
-        ax.set_xlabel(xlabel or _difference_label(table, lang, codebook))
-        level = ci_level_of(table, lo, hi)
+        ax.set_xlabel(wrap(xlabel or _difference_label(table, lang, cb), 60))  # a long one would be cut off
+        level = ci_level_of(table, lo, hi) if drawn else None
         finish(fig, ax, title, notes(lang, ci_level=level, suppressed=not ok.all(), synthetic=synthetic), height)
     return fig
 
 
-def _difference_label(table: pd.DataFrame, lang: str, codebook) -> str:
+def _difference_label(table: pd.DataFrame, lang: str, codebook: Codebook) -> str:
 
     base = t("figure.axis.difference", lang)
     if {"group", "group_ref"} <= set(table.columns) and table["group"].nunique() == table["group_ref"].nunique() == 1:

@@ -1,15 +1,34 @@
-"""The look shared by every cprstats figure, and byte-identical saving.
+"""The look shared by every cprstats figure, set with seaborn, and byte-identical saving.
+
+Why seaborn: it is the plotting library the project's users (researchers in notebooks) already
+know. The figures are drawn with its categorical and matrix functions (``sns.barplot``,
+``sns.heatmap``, ``sns.pointplot``) on the tidy tables, and the look is one ``sns.set_theme``
+call made inside `theme`, so a figure can be restyled, or a new one drawn in the same look,
+with seaborn alone:
+
+.. code-block:: python
+
+    import seaborn as sns
+    from cprstats.report import figures
+
+    with figures.theme(palette="colorblind", rc={"axes.titlesize": 14}):
+        fig = figures.bar(table)                       # the project's figure, restyled
+    with figures.theme():                              # a new figure in the project's look
+        ax = sns.barplot(table, x="estimate", y="level", ax=figures.new_figure(3).add_subplot())
 
 Decisions (see also `cprstats.report.figures`):
 
+* **Theme**: seaborn's ``"whitegrid"`` style and ``"notebook"`` context, then `RC` on top.
 * **Colours**: the Okabe-Ito palette (Okabe M, Ito K (2008), *Color Universal Design*,
   https://jfly.uni-koeln.de/color/; Wong B (2011), Nat Methods 8:441, doi:10.1038/nmeth.1618),
   black left out because bars carry black hatching; heat maps use *cividis* (Nuñez JR et al.
-  (2018), PLoS ONE 13:e0199239, doi:10.1371/journal.pone.0199239).
+  (2018), PLoS ONE 13:e0199239, doi:10.1371/journal.pone.0199239). Groups take the theme's
+  palette in order, each with its own hatching (`HATCHES`), so colour never tells them apart alone.
 * **Text**: DejaVu Sans, set explicitly (it has ŵ, ŷ, â and the other Welsh letters), at least
   `MIN_FONT_PT` points at the saved size: figures are `WIDTH_IN` inches wide, saved at `DPI`
   and never rescaled.
-* **Scope**: settings apply only inside `theme` (a ``with`` block), never on import.
+* **Scope**: settings apply only inside `theme` (a ``with`` block), never on import; seaborn
+  and matplotlib are imported only when a figure is drawn (``import cprstats`` stays quick).
 * **Reproducible files**: `figure_bytes` writes PNG without the "Software" tag and SVG
   without date or creator and with a fixed ``svg.hashsalt``, so the same figure gives the
   same bytes; `save` writes them atomically through `cprstats.io`.
@@ -26,16 +45,23 @@ from __future__ import annotations
 import io
 import re
 import textwrap
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from cprstats.codebook.i18n import t
-from cprstats.codebook.model import load_codebook
+from cprstats.codebook.model import Codebook, resolve
 from cprstats.errors import ParameterError
 from cprstats.io import write_bytes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = [
     "theme",
@@ -56,59 +82,25 @@ __all__ = [
     "WIDTH_IN",
     "MIN_FONT_PT",
     "RC",
+    "STYLE",
+    "CONTEXT",
 ]
 
-#: Okabe-Ito colours without black, in the order groups get them.
+#: Okabe-Ito colours without black, in the order groups get them (the theme's seaborn palette).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+#: Hatching of the bars of each group, in order: groups differ by pattern as well as colour.
 HATCHES = ("", "//", "..", "xx", "\\\\", "--", "oo")
 DPI = 150
 WIDTH_IN = 7.0
 MIN_FONT_PT = 10
+#: The seaborn style and plotting context the theme starts from.
+STYLE = "whitegrid"
+CONTEXT = "notebook"
+_STYLES = ("white", "dark", "whitegrid", "darkgrid", "ticks")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-#: seaborn 0.13's ``axes_style("whitegrid")`` and ``plotting_context("notebook")``, copied here so
-#: that drawing a figure does not import seaborn (which imports scipy.stats: seconds on a laptop).
-_WHITEGRID = {
-    "figure.facecolor": "white",
-    "axes.labelcolor": ".15",
-    "xtick.direction": "out",
-    "ytick.direction": "out",
-    "xtick.color": ".15",
-    "ytick.color": ".15",
-    "axes.axisbelow": True,
-    "grid.linestyle": "-",
-    "text.color": ".15",
-    "lines.solid_capstyle": "round",
-    "patch.edgecolor": "w",
-    "patch.force_edgecolor": True,
-    "image.cmap": "cividis",
-    "xtick.top": False,
-    "ytick.right": False,
-    "axes.grid": True,
-    "axes.facecolor": "white",
-    "axes.edgecolor": ".8",
-    "grid.color": ".8",
-    "axes.spines.left": True,
-    "axes.spines.bottom": True,
-    "axes.spines.right": True,
-    "axes.spines.top": True,
-    "xtick.bottom": False,
-    "ytick.left": False,
-    "axes.linewidth": 1.25,
-    "grid.linewidth": 1,
-    "lines.linewidth": 1.5,
-    "lines.markersize": 6,
-    "patch.linewidth": 1,
-    "xtick.major.width": 1.25,
-    "ytick.major.width": 1.25,
-    "xtick.minor.width": 1,
-    "ytick.minor.width": 1,
-    "xtick.major.size": 6,
-    "ytick.major.size": 6,
-    "xtick.minor.size": 4,
-    "ytick.minor.size": 4,
-}
-#: Settings applied (inside `theme` only) on top of `_WHITEGRID`: fonts of at least
-#: `MIN_FONT_PT` points, DejaVu Sans, darker text, fixed resolution and SVG salt.
+#: Settings applied (inside `theme` only) on top of seaborn's `STYLE` and `CONTEXT`: fonts of at
+#: least `MIN_FONT_PT` points, DejaVu Sans, darker text, the heat maps' colour map, fixed
+#: resolution and SVG salt.
 RC = {
     "font.family": ["DejaVu Sans"],
     "font.size": 11,
@@ -127,32 +119,87 @@ RC = {
     "hatch.linewidth": 0.8,
     "axes.titlelocation": "left",
     "axes.titleweight": "bold",
+    "image.cmap": "cividis",
     "text.color": "#1a1a1a",
     "axes.labelcolor": "#1a1a1a",
     "xtick.color": "#1a1a1a",
     "ytick.color": "#1a1a1a",
 }
+#: The restyling asked for by the `theme` blocks the caller is inside (innermost last).
+_RESTYLE: ContextVar[dict[str, Any] | None] = ContextVar("cprstats_theme", default=None)
 
 
 @contextmanager
-def theme():
-    """Apply the cprstats look (seaborn's "whitegrid" style + `RC`) inside a ``with`` block only.
+def theme(*, style: str | None = None, palette: Any = None, rc: Mapping[str, Any] | None = None) -> Iterator[None]:
+    """Apply the cprstats look with ``seaborn.set_theme`` inside a ``with`` block only.
 
+    The look is seaborn's `STYLE` and `CONTEXT`, the Okabe-Ito `PALETTE`, DejaVu Sans and `RC`.
+    Every drawing function of `cprstats.report.figures` draws inside ``theme()``; a researcher's
+    own ``with theme(...)`` around it restyles it (blocks nest: the innermost choice wins), and
+    every matplotlib setting comes back as it was when the block ends.
+
+    Parameters
+    ----------
+    style : {"whitegrid", "white", "ticks", "darkgrid", "dark"}, optional
+        seaborn's axes style (default `STYLE`).
+    palette : optional
+        Any seaborn palette (a name such as ``"colorblind"`` or a list of colours) for the
+        groups, in order (default `PALETTE`).
+    rc : dict, optional
+        matplotlib settings on top of `RC` (e.g. ``{"axes.titlesize": 14}``, ``{"image.cmap": "viridis"}``).
+
+    Raises
+    ------
+    ParameterError
+        If the style, palette or a setting is not one seaborn and matplotlib know.
+
+    Examples
+    --------
     >>> import matplotlib as mpl
     >>> before = mpl.rcParams["font.size"]
     >>> with theme():
     ...     mpl.rcParams["font.family"], mpl.rcParams["svg.hashsalt"]
     (['DejaVu Sans'], 'cprstats')
+    >>> with theme(rc={"axes.titlesize": 14}):
+    ...     with theme():  # as a drawing function does: the outer restyling holds
+    ...         mpl.rcParams["axes.titlesize"]
+    14.0
     >>> mpl.rcParams["font.size"] == before
     True
     """
     import matplotlib as mpl
+    import seaborn as sns
 
-    with mpl.rc_context({**_WHITEGRID, **RC}):
-        yield
+    if style is not None and style not in _STYLES:
+        raise ParameterError(f"style={style!r} is not allowed; use one of seaborn's styles: {', '.join(_STYLES)}")
+    if rc is not None and not isinstance(rc, Mapping):
+        raise ParameterError(f"rc must be a dict of matplotlib settings, got {type(rc).__name__}")
+    outer = _RESTYLE.get() or {}
+    mine = {
+        "style": style if style is not None else outer.get("style", STYLE),
+        "palette": palette if palette is not None else outer.get("palette", list(PALETTE)),
+        "rc": {**outer.get("rc", {}), **(rc or {})},
+    }
+    token = _RESTYLE.set(mine)
+    try:
+        with mpl.rc_context():
+            try:
+                sns.set_theme(
+                    context=CONTEXT,
+                    style=mine["style"],
+                    palette=mine["palette"],
+                    font=RC["font.family"][0],
+                    rc={**RC, **mine["rc"]},
+                    color_codes=False,  # True would change matplotlib's "b", "g"... for the whole session
+                )
+            except (KeyError, ValueError, TypeError) as exc:
+                raise ParameterError(f"theme: {exc}") from exc
+            yield
+    finally:
+        _RESTYLE.reset(token)
 
 
-def new_figure(height: float):
+def new_figure(height: float) -> Figure:
     """An empty figure `WIDTH_IN` wide and ``height`` inches tall on the Agg canvas (no pyplot, nothing global)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -162,7 +209,7 @@ def new_figure(height: float):
     return fig
 
 
-def check_table(stats, need: tuple[str, ...], what: str) -> pd.DataFrame:
+def check_table(stats: Any, need: tuple[str, ...], what: str) -> pd.DataFrame:
     """``stats`` with a fresh index, if it is a non-empty DataFrame with the columns ``need``; else `ParameterError`."""
     if not isinstance(stats, pd.DataFrame):
         raise ParameterError(f"{what}: stats must be a pandas DataFrame, got {type(stats).__name__}")
@@ -190,7 +237,7 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(str(text), width)) or str(text)
 
 
-def finish(fig, ax, title: str, notes: list[str], height: float, pad: float = 6.0) -> None:
+def finish(fig: Figure, ax: Axes, title: str, notes: list[str], height: float, pad: float = 6.0) -> None:
     """Put the title on ``ax`` and the notes under the figure, keeping room for them in the layout."""
     ax.set_title(wrap(title, 70), pad=pad)
     lines = [n for n in notes if n]
@@ -201,7 +248,7 @@ def finish(fig, ax, title: str, notes: list[str], height: float, pad: float = 6.
         fig.text(0.01, 0.012, text, ha="left", va="bottom", fontsize=MIN_FONT_PT)
 
 
-def notes(lang: str, *, ci_level=None, suppressed=False, synthetic=False) -> list[str]:
+def notes(lang: str, *, ci_level: float | None = None, suppressed: bool = False, synthetic: bool = False) -> list[str]:
     """The notes printed under a figure: what the lines show, the ``*`` marker, synthetic data."""
     out = []
     if ci_level is not None:
@@ -213,7 +260,7 @@ def notes(lang: str, *, ci_level=None, suppressed=False, synthetic=False) -> lis
     return out
 
 
-def ci_level_of(table: pd.DataFrame, lo: np.ndarray, hi: np.ndarray):
+def ci_level_of(table: pd.DataFrame, lo: np.ndarray, hi: np.ndarray) -> float | None:
     """The confidence level of the intervals drawn, or None when none is drawn."""
     drawn = np.isfinite(lo) & np.isfinite(hi)
     if not drawn.any():
@@ -222,7 +269,7 @@ def ci_level_of(table: pd.DataFrame, lo: np.ndarray, hi: np.ndarray):
     return levels[0] if len(levels) == 1 else 0.95
 
 
-def percent_axis(ax, top: float, lang: str, label: str | None) -> None:
+def percent_axis(ax: Axes, top: float, lang: str, label: str | None) -> None:
     """A 0-100% value axis with room at the right for the value labels."""
     from matplotlib.ticker import MaxNLocator, PercentFormatter
 
@@ -235,15 +282,15 @@ def percent_axis(ax, top: float, lang: str, label: str | None) -> None:
     ax.grid(axis="y", visible=False)
 
 
-def default_title(table: pd.DataFrame, lang: str, codebook) -> str:
+def default_title(table: pd.DataFrame, lang: str, codebook: Codebook | str | Path | None) -> str:
     """The titles of the table's variables from the codebook, joined by ``; ``."""
 
-    cb = codebook if codebook is not None else load_codebook()
+    cb = resolve(codebook, table)
     names = [str(v) for v in pd.unique(table["variable"])]
     return "; ".join(cb.label(v, lang=lang) if cb.knows(v) else v for v in names)
 
 
-def figure_bytes(fig, fmt: str = "png") -> bytes:
+def figure_bytes(fig: Figure, fmt: str = "png") -> bytes:
     """The figure as PNG or SVG bytes, the same bytes every time (no timestamps, fixed salt)."""
     if fmt not in ("png", "svg"):
         raise ParameterError(f"fmt={fmt!r} is not allowed; use 'png' or 'svg'")
@@ -256,7 +303,7 @@ def figure_bytes(fig, fmt: str = "png") -> bytes:
     return buf.getvalue()
 
 
-def save(fig, folder, name: str, *, png: bytes | None = None) -> list[Path]:
+def save(fig: Figure, folder: str | Path, name: str, *, png: bytes | None = None) -> list[Path]:
     """Save ``fig`` as ``<folder>/<name>.png`` and ``.svg``, atomically; return both paths.
 
     ``name`` is a file stem: letters, digits, ``_``, ``-`` and ``.``, no folders. ``png``: the
