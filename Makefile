@@ -16,12 +16,13 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1700000000
 
-.PHONY: reproduce test lint unit notebooks bench venv clean help
+.PHONY: reproduce test lint unit notebooks bench lab venv clean help
 
 help:
 	@echo "make reproduce  run every notebook on the shipped synthetic data; regenerate figures/"
 	@echo "make test       run the whole test suite (unit tests, then nbval on the notebooks)"
 	@echo "make bench      run the performance benchmarks and check their budgets"
+	@echo "make lab        open the notebooks in JupyterLab (edit NAME.py or NAME.ipynb; jupytext keeps the pair)"
 
 venv: $(STAMP)
 
@@ -55,6 +56,15 @@ $(VENV)/.cprstats-bench-installed: $(STAMP)
 
 bench: $(VENV)/.cprstats-bench-installed
 	$(BIN)/python -m bench
+
+# JupyterLab with jupytext (the `lab` extra): opening notebooks/NAME.ipynb or NAME.py edits the pair, and
+# saving writes both. `make reproduce` then re-executes the .py and rewrites the .ipynb.
+$(VENV)/.cprstats-lab-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,lab]"
+	@touch $@
+
+lab: $(VENV)/.cprstats-lab-installed
+	$(BIN)/jupyter lab notebooks/
 
 clean:
 	rm -rf $(VENV) outputs build *.egg-info

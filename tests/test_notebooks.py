@@ -1,6 +1,10 @@
 """The notebooks: their shape (thin, parameterised, bilingual prose), and a real run of every
 notebook for two parameter sets other than the committed defaults.
 
+Each notebook is a jupytext percent-format source ``notebooks/NAME.py`` (what the runner executes)
+paired with its committed executed ``NAME.ipynb``; tests/test_notebook_pairs.py checks that the two
+agree, so the shape is checked on the source and the outputs on the executed copy.
+
 nbval (``make test``'s second step) re-runs the committed notebooks with their defaults and
 compares the key-figure cells; this module checks what nbval cannot: that the notebooks also
 run for a small region (where suppression must show) and in Welsh, and what they write.
@@ -15,6 +19,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 
@@ -24,6 +29,7 @@ from cprstats.codebook.i18n import t
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NAMES = [p.stem for p in NOTEBOOKS]
+SOURCES = sorted((ROOT / "notebooks").glob("*.py"))
 EXPECTED = [
     "01_children_and_families",
     "02_agencies",
@@ -37,6 +43,20 @@ EXPECTED = [
 
 def test_every_notebook_of_the_design_is_there():
     assert NAMES == EXPECTED
+    assert [p.stem for p in SOURCES] == EXPECTED, "each notebook's source is notebooks/NAME.py"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=[p.stem for p in SOURCES])
+def test_source_is_thin_and_parameterised(path):
+    nb = jupytext.read(path)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1, "exactly one cell tagged 'parameters'"
+    assert "OUTPUT_DIR" in params[0].source
+    for c in code:
+        tree = ast.parse(c.source)
+        defs = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+        assert not defs, f"no def or class in a notebook: {c.source[:60]!r}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NAMES)

@@ -5,6 +5,12 @@ start, tells a failing cell apart from a kernel that never started, and turns th
 executed notebook into an HTML report. It is what each worker process of
 `cprstats.runner.execution.run` calls, and it can be called on its own (the benchmark suite does).
 
+Sources
+    A notebook's source is its jupytext percent-format ``NAME.py``: `source_file` picks it
+    for ``NAME.ipynb`` when it exists, and `load_source` turns it into a notebook in memory
+    (cell ids derived from the cells, so the executed notebook is the same every run), which
+    papermill executes. A lone ``.ipynb`` (no ``.py`` beside it) is executed as it is.
+
 Kernels
     Kernels come from `cprstats.runner.kernels` (this environment's Python, tracked so none is
     left running, their output in a log whose last lines are quoted when a kernel fails to
@@ -20,16 +26,98 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cprstats.runner.kernels as kernels
+from cprstats.io import write_text
 from cprstats.report.page import notebook_to_html
 
-__all__ = ["execute_one", "describe_error"]
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
+__all__ = ["execute_one", "describe_error", "source_file", "load_source"]
+
+
+# --------------------------------------------------------------------------- sources
+def source_file(notebook: str | os.PathLike) -> Path:
+    """The file that is run for ``notebook``: for ``NAME.ipynb``, its source ``NAME.py`` if that exists.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for n in ["a.py", "a.ipynb", "b.ipynb"]: _ = (d / n).write_text("")
+    >>> [source_file(d / n).name for n in ["a.ipynb", "a.py", "b.ipynb", "c.ipynb"]]
+    ['a.py', 'a.py', 'b.ipynb', 'c.ipynb']
+    """
+    path = Path(notebook)
+    if path.suffix == ".ipynb" and path.with_suffix(".py").is_file():
+        return path.with_suffix(".py")
+    return path
+
+
+def load_source(path: str | os.PathLike) -> NotebookNode:
+    """Read a jupytext percent-format ``.py`` notebook into memory, ready for papermill.
+
+    The jupytext metadata keeps the pairing (``formats``, the metadata filters) but not the
+    ``text_representation`` (it names the jupytext version); a source without a header gets
+    ``language_info`` ``python``. Each cell's id is derived from its type, its source and
+    how many identical cells came before it, so executing the same source twice gives the
+    same notebook.
+
+    Parameters
+    ----------
+    path : path
+        The ``.py`` file.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> py = pathlib.Path(tempfile.mkdtemp()) / "a.py"
+    >>> _ = py.write_text('# %% tags=["parameters"]\\nX = 1\\n\\n# %%\\nprint(X)\\n')
+    >>> nb = load_source(py)
+    >>> [(c.cell_type, c.source, c.metadata.get("tags")) for c in nb.cells]
+    [('code', 'X = 1', ['parameters']), ('code', 'print(X)', None)]
+    >>> [c.id for c in nb.cells] == [c.id for c in load_source(py).cells]
+    True
+    """
+    import jupytext
+
+    nb = jupytext.read(Path(path), fmt="py:percent")
+    pairing = nb.metadata.get("jupytext")
+    if isinstance(pairing, dict):
+        pairing.pop("text_representation", None)
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    seen: Counter = Counter()
+    for cell in nb.cells:
+        key = f"{cell.cell_type}\n{cell.source}"
+        seen[key] += 1
+        cell["id"] = hashlib.sha256(f"{key}\n{seen[key]}".encode()).hexdigest()[:8]
+    return nb
+
+
+def _record_input(output_notebook: Path, source: Path) -> None:
+    """Name the source file as papermill's ``input_path`` (papermill stores an in-memory input there whole)."""
+    import nbformat
+
+    if not output_notebook.is_file():
+        return
+    nb = nbformat.read(output_notebook, as_version=4)
+    meta = nb.metadata.get("papermill", {})
+    if isinstance(meta.get("input_path"), str):
+        return
+    meta["input_path"] = str(source)
+    write_text(nbformat.writes(nb), output_notebook)
 
 
 # --------------------------------------------------------------------------- errors
@@ -44,6 +132,8 @@ def describe_error(error: dict[str, Any] | None) -> str:
         return f"the kernel failed to start ({error.get('attempts', 1)} attempts): {error['ename']}: {error['evalue']}"
     if kind == "html":
         return f"the notebook ran but its HTML report failed: {error['ename']}: {error['evalue']}"
+    if kind == "source":
+        return f"the notebook could not be read: {error['ename']}: {error['evalue']}"
     return f"{error['ename']}: {error['evalue']}"
 
 
@@ -117,7 +207,9 @@ def execute_one(
     Parameters
     ----------
     notebook, output_notebook : path
-        The notebook to run and where to write the executed copy.
+        The notebook to run and where to write the executed copy. The notebook is a jupytext
+        percent-format ``.py`` or an ``.ipynb``; for ``NAME.ipynb`` whose ``NAME.py`` exists,
+        ``NAME.py`` is run (see `source_file`).
     parameters : dict, optional
         Values for the notebook's ``parameters`` cell (papermill injects a cell after it).
     cwd : path, optional
@@ -136,7 +228,8 @@ def execute_one(
     -------
     dict
         ``status`` ("ok" or "failed"), ``seconds``, ``attempts``, ``error`` (None, or a
-        dict with ``kind`` = "cell" | "startup" | "kernel" | "html", ``cell`` (1-based
+        dict with ``kind`` = "cell" | "startup" | "kernel" | "html" | "source" (the notebook
+        could not be read), ``cell`` (1-based
         position of the failed cell in ``notebook``, as the author numbers its cells),
         ``exec_count`` (the ``In [n]`` shown in the executed notebook), ``ename``, ``evalue``), ``message`` (one
         line, see `describe_error`), ``html`` (the path written or None) and
@@ -152,10 +245,23 @@ def execute_one(
     output_notebook = Path(output_notebook)
     output_notebook.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
+    source = source_file(notebook)
     attempts = 0
-    while True:
+    try:
+        # a .py source runs from memory; a lone .ipynb is handed to papermill by path
+        runnable = load_source(source) if source.suffix == ".py" else str(source)
+    except Exception as exc:  # noqa: BLE001 - reported, not raised, like a failing cell
+        runnable = None
+        error = {
+            "kind": "source",
+            "cell": None,
+            "exec_count": None,
+            "ename": type(exc).__name__,
+            "evalue": f"{source}: {_first_line(exc)}",
+        }
+    while runnable is not None:
         attempts += 1
-        error = _attempt(notebook, output_notebook, parameters, cwd, kernel_name, timeout)
+        error = _attempt(runnable, source, output_notebook, parameters, cwd, kernel_name, timeout)
         if error is None or error["kind"] != "startup" or attempts > start_retries:
             break
     if error is not None and error["kind"] == "startup":
@@ -185,8 +291,8 @@ def execute_one(
     return result
 
 
-def _attempt(notebook, output_notebook: Path, parameters, cwd, kernel_name: str, timeout) -> dict | None:
-    """Run the notebook once; None if every cell ran, else the error (see `execute_one`)."""
+def _attempt(notebook, source: Path, output_notebook: Path, parameters, cwd, kernel_name: str, timeout) -> dict | None:
+    """Run the notebook (in memory, or a path) once; None if every cell ran, else the error (see `execute_one`)."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -196,7 +302,7 @@ def _attempt(notebook, output_notebook: Path, parameters, cwd, kernel_name: str,
     try:
         with kernels.kernel_log(Path(log_name)):
             pm.execute_notebook(
-                str(notebook),
+                notebook,
                 str(output_notebook),
                 parameters=dict(parameters or {}),
                 kernel_name=kernel_name,
@@ -211,9 +317,9 @@ def _attempt(notebook, output_notebook: Path, parameters, cwd, kernel_name: str,
                 on_notebook_start=lambda **kw: started.append(True),
                 record_timing=False,
             )
-        return None
+        failed = None
     except PapermillExecutionError as exc:
-        return _cell_error(exc, output_notebook)
+        failed = exc
     except Exception as exc:  # noqa: BLE001 - anything else is reported, not raised
         tail = _log_tail(Path(log_name))
         # no reply before the first cell: the kernel did not start (worth one more try)
@@ -230,6 +336,9 @@ def _attempt(notebook, output_notebook: Path, parameters, cwd, kernel_name: str,
             os.unlink(log_name)
         except OSError:  # pragma: no cover
             pass
+    if not isinstance(notebook, str):
+        _record_input(output_notebook, source)
+    return None if failed is None else _cell_error(failed, output_notebook)
 
 
 def _to_html(nb_path: Path, html_path: Path, lang: str) -> dict[str, Any]:

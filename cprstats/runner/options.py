@@ -1,9 +1,11 @@
 """The options of a notebook run, checked before anything starts (`check_options`).
 
 Regions are ``"wales"`` and the codebook's ``board`` codes; periods are ``"all"`` and the
-codebook's ``period`` codes; notebooks are the ``.ipynb`` files of the notebook folder
-(``<repo>/notebooks`` by default). A bad value raises `ParameterError` naming the
-parameter, the value and the allowed values, with a suggestion when one is close.
+codebook's ``period`` codes; notebooks are the notebooks of the notebook folder
+(``<repo>/notebooks`` by default): their jupytext percent-format ``.py`` sources, and any
+``.ipynb`` that has no ``.py`` beside it (see `notebook_source`). A bad value raises
+`ParameterError` naming the parameter, the value and the allowed values, with a suggestion
+when one is close.
 
 Examples
 --------
@@ -15,7 +17,7 @@ Examples
 >>> check_options(None, ["Gwent"], notebook_dir=folder)
 Traceback (most recent call last):
 ...
-cprstats.errors.ParameterError: region='Gwent' is not a region; use one of wales, NWSB, MWW, WGSB, CTM, CAV, GWENT (did you mean 'GWENT'?)
+cprstats.errors.ParameterError: region='Gwent' is not a region; use one of wales, NWSB, ... (did you mean 'GWENT'?)
 """
 
 from __future__ import annotations
@@ -30,7 +32,10 @@ from typing import Any
 from cprstats.codebook.model import LANGUAGES, load_codebook
 from cprstats.errors import ParameterError
 
-__all__ = ["RunOptions", "check_options", "list_notebooks", "find_root", "default_jobs"]
+__all__ = ["RunOptions", "check_options", "list_notebooks", "notebook_source", "find_root", "default_jobs"]
+
+#: The files a notebook can be, in order of preference: its jupytext percent-format source, then a lone ``.ipynb``.
+NOTEBOOK_SUFFIXES = (".py", ".ipynb")
 
 
 def find_root() -> Path:
@@ -42,20 +47,47 @@ def find_root() -> Path:
 
 
 def list_notebooks(notebook_dir: str | os.PathLike | None = None) -> list[str]:
-    """Names (without ``.ipynb``) of the notebooks in ``notebook_dir`` (default ``<repo>/notebooks``), sorted.
+    """Names of the notebooks in ``notebook_dir`` (default ``<repo>/notebooks``), sorted.
+
+    A notebook is a jupytext percent-format ``NAME.py`` (paired with ``NAME.ipynb``) or a
+    lone ``NAME.ipynb``; each name is listed once. Hidden files are left out.
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> for n in ["02_b.ipynb", "01_a.ipynb", "notes.md", ".hidden.ipynb"]: _ = (d / n).write_text("{}")
+    >>> for n in ["02_b.ipynb", "01_a.py", "01_a.ipynb", "notes.md", ".hidden.ipynb"]: _ = (d / n).write_text("{}")
     >>> list_notebooks(d)
     ['01_a', '02_b']
     """
     folder = Path(notebook_dir) if notebook_dir is not None else find_root() / "notebooks"
     if not folder.is_dir():
         return []
-    return sorted(p.stem for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+    names = {p.stem for suffix in NOTEBOOK_SUFFIXES for p in folder.glob(f"*{suffix}") if not p.name.startswith(".")}
+    return sorted(names)
+
+
+def notebook_source(name: str, notebook_dir: str | os.PathLike | None = None) -> Path:
+    """The file the runner executes for notebook ``name``: ``NAME.py`` if there is one, else ``NAME.ipynb``.
+
+    The ``.py`` (jupytext percent format) is the notebook's source; the ``.ipynb`` beside it is
+    its executed copy, written by `cprstats.runner.reproduce.reproduce`. A lone ``.ipynb``
+    (no ``.py``) is run as it is.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for n in ["01_a.py", "01_a.ipynb", "02_b.ipynb"]: _ = (d / n).write_text("{}")
+    >>> notebook_source("01_a", d).name, notebook_source("02_b", d).name
+    ('01_a.py', '02_b.ipynb')
+    """
+    folder = Path(notebook_dir) if notebook_dir is not None else find_root() / "notebooks"
+    for suffix in NOTEBOOK_SUFFIXES:
+        path = folder / f"{name}{suffix}"
+        if path.is_file():
+            return path
+    return folder / f"{name}.ipynb"
 
 
 def default_jobs() -> int:
@@ -88,6 +120,15 @@ def _hint(value: Any, allowed: Sequence[str]) -> str:
     return ""
 
 
+def _strip_suffix(name: Any) -> Any:
+    """A notebook name given as a file name (``01_a.py``, ``01_a.ipynb``) without its suffix."""
+    if isinstance(name, str):
+        for suffix in NOTEBOOK_SUFFIXES:
+            if name.endswith(suffix):
+                return name[: -len(suffix)]
+    return name
+
+
 def _choices(name: str, values: Any, allowed: Sequence[str], what: str) -> tuple[str, ...]:
     if isinstance(values, str):
         values = [values]
@@ -117,8 +158,8 @@ def check_options(
     """Check a run's options without starting anything; raise `ParameterError` naming the bad one.
 
     Regions are ``"wales"`` and the codebook's ``board`` codes; periods are ``"all"`` and
-    the codebook's ``period`` codes; notebooks are the ``.ipynb`` files in ``notebook_dir``
-    (given with or without ``.ipynb``; ``None`` means all of them).
+    the codebook's ``period`` codes; notebooks are those `list_notebooks` finds in ``notebook_dir``
+    (given with or without ``.py`` or ``.ipynb``; ``None`` means all of them).
     """
     cb = load_codebook(codebook) if not hasattr(codebook, "field") else codebook
     region_codes = ("wales", *cb.field("board").codes)
@@ -144,11 +185,11 @@ def check_options(
     available = list_notebooks(folder)
     if notebooks is None:
         if not available:
-            raise ParameterError(f"notebook_dir={str(folder)!r} holds no notebooks (.ipynb files)")
+            raise ParameterError(f"notebook_dir={str(folder)!r} holds no notebooks (.py or .ipynb files)")
         names = tuple(available)
     else:
         given = [notebooks] if isinstance(notebooks, str) else list(notebooks)
-        given = [n[:-6] if isinstance(n, str) and n.endswith(".ipynb") else n for n in given]
+        given = [_strip_suffix(n) for n in given]
         names = _choices("notebook", given, available, f"a notebook in {folder}")
     out = Path(output)
     if out.exists() and not out.is_dir():

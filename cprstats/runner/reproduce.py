@@ -7,10 +7,19 @@
    ``figures/manifest.json`` (parameters, data checksum, which notebook drew each figure;
    sorted keys, no timestamps). Figures are drawn byte for byte the same each time, so
    re-running changes nothing that git can see.
-3. Refreshes the committed executed notebooks in ``notebooks/`` with the executed copies,
-   after `clean_notebook` has removed what changes from run to run (papermill's start and
-   end times and durations, input/output paths, nbclient's timing metadata, the random
-   id of the injected-parameters cell).
+3. Refreshes the committed executed notebooks ``notebooks/NAME.ipynb`` with the executed
+   copies, after `clean_notebook` has removed what changes from run to run (papermill's
+   start and end times and durations, input/output paths, nbclient's timing metadata, the
+   random id of the injected-parameters cell, papermill's empty tag lists).
+
+Sources and their pairs
+    A notebook's source is ``notebooks/NAME.py`` (jupytext percent format); the runner
+    executes it, and this is the only writer of the ``.ipynb`` paired with it. The ``.py``
+    is never written here. The executed notebook keeps the jupytext pairing metadata
+    (``"jupytext": {"formats": "ipynb,py:percent", ...}``), so JupyterLab with jupytext
+    (``make lab``) opens and saves the two as one notebook. Before anything runs, an
+    ``.ipynb`` whose cells differ from its ``.py`` and that was saved after it (edited
+    without jupytext) stops the run with `ParameterError`, rather than being overwritten.
 
 ``OUTPUT_DIR`` in a committed notebook
     The runner runs each notebook with ``OUTPUT_DIR = "."`` in a staging folder whose files
@@ -35,8 +44,18 @@ from cprstats.errors import ParameterError
 from cprstats.io import dumps_json, write_bytes, write_text
 from cprstats.runner.data import sha256_file
 from cprstats.runner.execution import find_root, list_notebooks, run
+from cprstats.runner.jobs import load_source
 
-__all__ = ["reproduce", "Reproduced", "clean_notebook", "copy_figures", "refresh_notebooks", "DEFAULTS"]
+__all__ = [
+    "reproduce",
+    "Reproduced",
+    "clean_notebook",
+    "copy_figures",
+    "refresh_notebooks",
+    "DEFAULTS",
+    "PAIRING",
+    "check_pairs",
+]
 
 #: The parameters of the default all-Wales run.
 DEFAULTS = {"DATA": "wales", "REGION": "wales", "PERIOD": "all", "LANG": "en", "THRESHOLD": 5, "SUPPRESS": None}
@@ -46,6 +65,10 @@ _FIGURES_NOTE = (
 )
 _VOLATILE_NB = ("start_time", "end_time", "duration", "input_path", "output_path")
 _VOLATILE_CELL = ("start_time", "end_time", "duration")
+#: The jupytext pairing of a notebook's source ``NAME.py`` and its executed ``NAME.ipynb``.
+PAIRING = "ipynb,py:percent"
+#: Seconds by which an ``.ipynb`` may be newer than its ``.py`` before differing cells stop `reproduce`.
+_NEWER_MARGIN = 1.0
 
 
 @dataclass
@@ -67,23 +90,30 @@ def clean_notebook(nb, *, output_dir: str | None = None):
 
     Drops papermill's ``start_time``, ``end_time``, ``duration``, ``input_path`` and
     ``output_path`` (notebook and cells) and nbclient's ``execution`` timings; gives the
-    injected-parameters cell a fixed id; keeps ``metadata.papermill.parameters``. With
+    injected-parameters cell a fixed id and no trailing newline, and drops the empty
+    ``tags`` lists papermill gives untagged cells (so the cells read as jupytext reads
+    those of the ``.py`` source); keeps ``metadata.papermill.parameters``. With
     ``output_dir``, sets the ``OUTPUT_DIR`` parameter to it (see the module notes).
 
     Examples
     --------
     >>> import nbformat
-    >>> nb = nbformat.v4.new_notebook(metadata={"papermill": {"start_time": "2024-01-01", "parameters": {"OUTPUT_DIR": "."}}})
-    >>> cell = nbformat.v4.new_code_cell('# Parameters\\nOUTPUT_DIR = "."\\n', metadata={"tags": ["injected-parameters"],
-    ...     "papermill": {"duration": 0.1, "status": "completed"}, "execution": {"iopub.status.busy": "x"}})
+    >>> pm = {"start_time": "2024-01-01", "parameters": {"OUTPUT_DIR": "."}}
+    >>> nb = nbformat.v4.new_notebook(metadata={"papermill": pm})
+    >>> cell = nbformat.v4.new_code_cell('# Parameters\\nOUTPUT_DIR = "."\\n', metadata={
+    ...     "tags": ["injected-parameters"],
+    ...     "papermill": {"duration": 0.1, "status": "completed"},
+    ...     "execution": {"iopub.status.busy": "x"},
+    ... })
     >>> nb.cells.append(cell)
+    >>> nb.cells.append(nbformat.v4.new_code_cell("print(1)", metadata={"tags": []}))
     >>> nb = clean_notebook(nb, output_dir="../outputs/wales/all")
     >>> dict(nb.metadata.papermill), dict(nb.cells[0].metadata.papermill), nb.cells[0].id
     ({'parameters': {'OUTPUT_DIR': '../outputs/wales/all'}}, {'status': 'completed'}, 'injected-parameters')
-    >>> print(nb.cells[0].source)
-    # Parameters
-    OUTPUT_DIR = "../outputs/wales/all"
-    <BLANKLINE>
+    >>> dict(nb.cells[1].metadata)
+    {}
+    >>> nb.cells[0].source
+    '# Parameters\\nOUTPUT_DIR = "../outputs/wales/all"'
     """
     pm_meta = nb.metadata.get("papermill", {})
     for key in _VOLATILE_NB:
@@ -96,6 +126,8 @@ def clean_notebook(nb, *, output_dir: str | None = None):
         for key in _VOLATILE_CELL:
             meta.get("papermill", {}).pop(key, None)
         meta.pop("execution", None)
+        if meta.get("tags") == []:
+            del meta["tags"]
         if "injected-parameters" in meta.get("tags", []):
             if "id" in cell:
                 cell["id"] = "injected-parameters"
@@ -106,6 +138,8 @@ def clean_notebook(nb, *, output_dir: str | None = None):
                 cell["source"] = translate_parameters(
                     ks.get("name", "python3"), ks.get("language", "python"), params, "Parameters"
                 )
+            # as jupytext writes it in the .py: no trailing newline
+            cell["source"] = cell["source"].rstrip("\n")
     return nb
 
 
@@ -160,7 +194,17 @@ def copy_figures(run_folder: Path, manifest: dict, figures_dir: Path) -> tuple[l
 
 
 def refresh_notebooks(run_folder: Path, manifest: dict, notebook_dir: Path) -> list[str]:
-    """Replace each notebook in ``notebook_dir`` by its cleaned executed copy from ``run_folder``."""
+    """Write each ``notebook_dir/NAME.ipynb`` from its cleaned executed copy in ``run_folder``.
+
+    A notebook whose source is ``NAME.py`` keeps the jupytext pairing metadata
+    (``formats`` = `PAIRING`, without the version-dependent ``text_representation``). A file
+    is rewritten only when its text changes; the ``.py`` sources are never written.
+
+    Returns
+    -------
+    list of str
+        The notebooks refreshed (those that ran).
+    """
     import nbformat
 
     output_dir = os.path.relpath(run_folder.resolve(), notebook_dir.resolve()).replace(os.sep, "/")
@@ -169,6 +213,10 @@ def refresh_notebooks(run_folder: Path, manifest: dict, notebook_dir: Path) -> l
         if info.get("status") != "ok" or not info.get("notebook"):
             continue
         nb = nbformat.read(run_folder / info["notebook"], as_version=4)
+        if (notebook_dir / f"{name}.py").is_file():
+            pairing = nb.metadata.setdefault("jupytext", {})
+            pairing.setdefault("formats", PAIRING)
+            pairing.pop("text_representation", None)
         text = nbformat.writes(clean_notebook(nb, output_dir=output_dir))
         text = text if text.endswith("\n") else text + "\n"
         target = notebook_dir / f"{name}.ipynb"
@@ -176,6 +224,46 @@ def refresh_notebooks(run_folder: Path, manifest: dict, notebook_dir: Path) -> l
             write_text(text, target)
         done.append(name)
     return done
+
+
+def _authored_cells(nb) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Type, source and tags of each cell but papermill's injected-parameters cell."""
+    cells = [(c.cell_type, c.source, tuple(c.get("metadata", {}).get("tags", []))) for c in nb.cells]
+    return [c for c in cells if "injected-parameters" not in c[2]]
+
+
+def check_pairs(notebook_dir: str | os.PathLike) -> None:
+    """Stop before a run that would overwrite an ``.ipynb`` edited without its ``.py``.
+
+    For each ``NAME.py`` with a ``NAME.ipynb``: if their cells (type, source, tags; papermill's
+    injected-parameters cell left out) differ and the ``.ipynb`` was saved after the ``.py``,
+    the ``.ipynb`` was edited on its own (not through jupytext's pairing) and `reproduce`
+    would lose the edit.
+
+    Raises
+    ------
+    ParameterError
+        Naming the notebooks, and how to bring the edit into the ``.py``.
+    """
+    import nbformat
+
+    notebook_dir = Path(notebook_dir)
+    stale = []
+    for py in sorted(notebook_dir.glob("*.py")):
+        ipynb = py.with_suffix(".ipynb")
+        if py.name.startswith(".") or not ipynb.is_file():
+            continue
+        if ipynb.stat().st_mtime <= py.stat().st_mtime + _NEWER_MARGIN:
+            continue
+        if _authored_cells(load_source(py)) != _authored_cells(nbformat.read(ipynb, as_version=4)):
+            stale.append(py.stem)
+    if stale:
+        names = ", ".join(f"{n}.ipynb" for n in stale)
+        raise ParameterError(
+            f"{names} in {notebook_dir} changed after the .py source and the cells differ; "
+            "`cprstats reproduce` runs the .py and would overwrite the change. Bring it into the .py "
+            "(`jupytext --sync notebooks/NAME.ipynb` updates the .py from the newer .ipynb), then run again"
+        )
 
 
 def reproduce(
@@ -200,6 +288,12 @@ def reproduce(
     Reproduced
         ``exit_code`` is 1 if any notebook failed (then nothing in the repository was changed).
 
+    Raises
+    ------
+    ParameterError
+        No notebooks in ``<root>/notebooks``, or an ``.ipynb`` edited apart from its ``.py``
+        (see `check_pairs`).
+
     Examples
     --------
     >>> reproduce()  # doctest: +SKIP
@@ -209,6 +303,7 @@ def reproduce(
     notebook_dir = root / "notebooks"
     if not list_notebooks(notebook_dir):
         raise ParameterError(f"no notebooks in {notebook_dir}; run `cprstats reproduce` from the repository folder")
+    check_pairs(notebook_dir)
     output = Path(output) if output is not None else root / "outputs"
     result = run(
         None,
