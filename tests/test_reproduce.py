@@ -1,4 +1,4 @@
-"""Tests of `cprstats reproduce` (cprstats.runner.reproduce) on a throw-away copy of a repository.
+"""Tests of `cprstats reproduce` (cprstats.runner.reproduction) on a throw-away copy of a repository.
 
 The repository holds two of the tiny notebooks of tests/data/notebooks (see its README):
 ``ok_tables`` as its jupytext source ``ok_tables.py`` (as the project's notebooks are, with no
@@ -23,7 +23,7 @@ import pytest
 
 from cprstats.cli import main
 from cprstats.errors import ParameterError
-from cprstats.runner.reproduce import DEFAULTS, PAIRING, check_pairs, reproduce
+from cprstats.runner.reproduction import DEFAULTS, PAIRING, check_pairs, reproduce
 
 NB_DIR = Path(__file__).parent / "data" / "notebooks"
 
@@ -123,7 +123,7 @@ def test_an_ipynb_edited_apart_from_its_py_stops_reproduce(tmp_path, monkeypatch
     def no_run(*args, **kwargs):
         raise AssertionError("a notebook would have been run")
 
-    monkeypatch.setattr("cprstats.runner.reproduce.run", no_run)
+    monkeypatch.setattr("cprstats.runner.reproduction.run", no_run)
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     py = _as_source(NB_DIR / "ok_tables.ipynb", notebooks / "ok_tables.py")
@@ -142,4 +142,4 @@ def _repo_root(monkeypatch, request):
     """Let `cprstats reproduce` (no --root option) find the throw-away repository."""
     if "repo" in request.fixturenames:
         root = request.getfixturevalue("repo")[0]
-        monkeypatch.setattr("cprstats.runner.reproduce.find_root", lambda: root)
+        monkeypatch.setattr("cprstats.runner.reproduction.find_root", lambda: root)

@@ -6,7 +6,7 @@ import sys
 
 from cprstats.cli.run import summarise
 from cprstats.errors import RunInterrupted
-from cprstats.runner.reproduce import reproduce
+from cprstats.runner.reproduction import reproduce
 
 
 def add_arguments(parser):
