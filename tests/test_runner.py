@@ -13,13 +13,16 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 
@@ -29,6 +32,7 @@ import cprstats.runner.jobs as runjobs
 import cprstats.runner.kernels as kernels
 from cprstats.cli import main
 from cprstats.errors import CodingError, ParameterError
+from cprstats.runner.options import notebook_source
 
 HERE = Path(__file__).parent
 NB_DIR = HERE / "data" / "notebooks"
@@ -114,7 +118,13 @@ def test_valid_options_come_from_the_codebook_and_the_notebook_folder():
     )
     assert opts.notebooks == ("ok_tables", "fails")  # ".ipynb" accepted, duplicates dropped, order kept
     assert (opts.regions, opts.periods, opts.jobs, opts.suppress) == (("MWW", "wales"), ("post_covid",), 3, False)
-    assert runner.check_options(notebook_dir=NB_DIR).notebooks == ("fails", "ok_figures", "ok_tables", "slow")
+    assert runner.check_options(notebook_dir=NB_DIR).notebooks == (
+        "fails",
+        "kills_worker",
+        "ok_figures",
+        "ok_tables",
+        "slow",
+    )
     assert runner.default_jobs() == min(2, os.cpu_count() or 1)
 
 
@@ -130,7 +140,8 @@ def test_cli_reports_a_bad_region_without_starting_a_kernel(monkeypatch, capsys,
 def test_missing_data_and_bad_forms_stop_before_any_kernel(monkeypatch, tmp_path, capsys):
     _no_kernels(monkeypatch)
     out = tmp_path / "o"
-    with pytest.raises(ParameterError, match=r"data='walse' is neither an existing file.*did you mean 'wales'"):
+    # the one message of cprstats.datasets.load_data, as a notebook's Report gives it
+    with pytest.raises(ParameterError, match=r"data='walse' is neither a file or folder.*did you mean 'wales'"):
         runner.run(["ok_tables"], data="walse", output=out, notebook_dir=NB_DIR, progress=False)
     bad = tmp_path / "bad.csv"  # a local authority that is not one of the 22 in the codebook
     bad.write_text(FORMS.read_text().replace("SYN 1 2019,1,powys", "SYN 1 2019,1,narnia"))
@@ -219,11 +230,14 @@ def test_run_writes_the_folder_layout(first_run):
     # ... on this environment's Python, with matplotlib's Agg backend
     mpl, python, data_exists = (folder / "tables" / "environment.csv").read_text().splitlines()[1].split(",")
     assert mpl == "Agg" and python == sys.executable
-    # the forms were coded once, in the parent, into the staging folder; removed after the run
+    # the forms were coded once, in the parent, into a private temporary folder (not under the
+    # output, which is circulated); removed after the run
     nb = nbformat.read(folder / "ok_tables.ipynb", as_version=4)
-    data = nb.metadata.papermill.parameters["DATA"]
-    assert data_exists == "True" and "/.staging/" in data and data.endswith("/data/coded.csv")
-    assert not Path(data).exists()
+    data = Path(nb.metadata.papermill.parameters["DATA"])
+    assert data_exists == "True" and data.parts[-2:] == ("data", "coded.csv")
+    private = data.parent.parent
+    assert private.name.startswith("cprstats-run-") and private.parent == Path(tempfile.gettempdir())
+    assert not private.exists()
     assert nb.metadata.papermill.parameters["REGION"] == "MWW"
     assert nb.cells[-1].outputs[0]["text"] == "scope MWW/all\n"
 
@@ -250,6 +264,19 @@ def test_manifest_records_parameters_versions_checksum_and_timings(first_run):
     assert all(nbs[n]["seconds"] > 0 for n in nbs)
     assert nbs["ok_tables"]["status"] == "ok" and nbs["ok_tables"]["report"]["outputs"][0] == "tables/scope.csv"
     assert nbs["fails"]["files"][-1] == "tables/partial.csv"
+
+
+@pytest.mark.slow
+def test_manifest_names_the_input_files_without_local_paths(first_run):
+    """Issue 18: the manifest, circulated with the reports, records the forms by name and SHA-256 only."""
+    text = (first_run["out"] / "MWW" / "all" / "manifest.json").read_text(encoding="utf-8")
+    m = json.loads(text)
+    sha = hashlib.sha256(FORMS.read_bytes()).hexdigest()
+    assert m["data"]["argument"] == "forms.csv"
+    assert m["data"]["files"] == [{"name": "forms.csv", "sha256": sha}]
+    assert m["parameters"]["DATA"] == "forms.csv"  # the notebooks got the private coded copy's path
+    assert str(HERE) not in text and tempfile.gettempdir() + os.sep not in text
+    assert m["notebook_dir"] == "tests/data/notebooks"
 
 
 @pytest.mark.slow
@@ -504,3 +531,66 @@ def test_progress_reports_each_finished_notebook(terminal):
     assert "[1/2] MWW/pre_covid/02_agencies: ok (1.2 s)" in text
     assert "[2/2] CAV/all/fails: FAILED: cell 4 (In [4]) raised ValueError: boom (2.0 s)" in text
     assert ("notebook/s" in text) == terminal  # tqdm's bar only on a terminal; a log gets plain lines
+
+
+# --------------------------------------------------------------------------- jupytext sources
+def _as_source(ipynb: Path, py: Path, edit=None) -> Path:
+    """Write a test notebook as a jupytext percent-format source (paired, as in notebooks/), edited if asked."""
+    nb = nbformat.read(ipynb, as_version=4)
+    if edit is not None:
+        edit(nb)
+    nb.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
+    jupytext.write(nb, py, fmt="py:percent")
+    return py
+
+
+def test_notebooks_are_their_py_sources_or_lone_ipynb(tmp_path):
+    shutil.copy(NB_DIR / "ok_tables.ipynb", tmp_path)  # a lone .ipynb
+    _as_source(NB_DIR / "ok_figures.ipynb", tmp_path / "ok_figures.py")  # a lone .py
+    _as_source(NB_DIR / "fails.ipynb", tmp_path / "fails.py")  # a pair
+    shutil.copy(NB_DIR / "fails.ipynb", tmp_path)
+    assert runner.list_notebooks(tmp_path) == ["fails", "ok_figures", "ok_tables"]
+    sources = [notebook_source(n, tmp_path).name for n in runner.list_notebooks(tmp_path)]
+    assert sources == ["fails.py", "ok_figures.py", "ok_tables.ipynb"]
+    assert [runjobs.source_file(tmp_path / f"{n}.ipynb").name for n in ("fails", "ok_tables")] == [
+        "fails.py",
+        "ok_tables.ipynb",
+    ]
+    opts = runner.check_options(["fails.py", "ok_figures", "ok_tables.ipynb"], notebook_dir=tmp_path)
+    assert opts.notebooks == ("fails", "ok_figures", "ok_tables")
+
+
+def test_an_unreadable_source_is_reported_without_starting_a_kernel(tmp_path):
+    py = tmp_path / "broken.py"
+    py.write_bytes(b"# %%\nprint('\xff')\n")  # not UTF-8
+    res = runjobs.execute_one(py, tmp_path / "o.ipynb", {}, cwd=tmp_path, kernel_name="no_such_kernel_here")
+    assert (res["status"], res["error"]["kind"], res["attempts"]) == ("failed", "source", 0)
+    assert res["message"].startswith("the notebook could not be read: UnicodeDecodeError: ")
+    assert str(py) in res["message"] and not (tmp_path / "o.ipynb").exists()
+
+
+@pytest.mark.slow
+def test_editing_the_py_changes_what_run_executes(tmp_path):
+    """The .py is the notebook: `cprstats run` executes an edit made there, not the .ipynb beside it."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(NB_DIR / "ok_tables.ipynb", notebooks)  # the executed copy, which prints "scope ..."
+    outputs = []
+    for word in ("edited", "edited again"):
+
+        def edit(nb, word=word):
+            nb.cells[-1].source = nb.cells[-1].source.replace('print(f"scope ', f'print(f"{word} ')
+
+        py = _as_source(NB_DIR / "ok_tables.ipynb", notebooks / "ok_tables.py", edit)
+        out = tmp_path / word.replace(" ", "_")
+        args = ["run", "--notebook", "ok_tables", "--region", "MWW", "--notebook-dir", str(notebooks)]
+        assert main([*args, "--output", str(out), "--jobs", "1", "-q"]) == 0
+        nb = nbformat.read(out / "MWW" / "all" / "ok_tables.ipynb", as_version=4)
+        assert nb.cells[-1].outputs[0]["text"] == f"{word} MWW/all\n"
+        outputs.append(nb)
+    # the executed notebook names its source (not the notebook itself, as papermill would for one in memory)
+    assert Path(nb.metadata.papermill.input_path).resolve() == py.resolve()
+    assert nb.metadata.jupytext == {"formats": "ipynb,py:percent"}  # the pairing, without jupytext's version
+    # cell ids come from the cells: the same source gives the same ids, an edited cell a new one
+    ids = [[c.id for c in n.cells if "injected-parameters" not in c.metadata.get("tags", [])] for n in outputs]
+    assert ids[0][:-1] == ids[1][:-1] and ids[0][-1] != ids[1][-1]

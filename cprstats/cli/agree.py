@@ -1,5 +1,7 @@
 """``cprstats agree A B [--out DIR]``: agreement between two coders' forms.
 
+A and B are each coder's forms or coded dataset, as `cprstats.datasets.load_data` accepts them.
+
 Prints the summary (per variable group and overall) and the variables with the lowest
 kappa. With ``--out`` it writes ``agreement.csv`` (every variable and option),
 ``agreement_summary.csv``, ``disagreements.csv`` and ``disagreements.xlsx`` (every cell the
@@ -14,16 +16,21 @@ import warnings
 from pathlib import Path
 
 from cprstats.cli.common import add_codebook_option
-from cprstats.codebook.model import load_codebook
+from cprstats.codebook.model import resolve
+from cprstats.datasets.loader import load_data
 from cprstats.io import write_csv, write_xlsx
-from cprstats.stats.reliability import _coded, agreement, agreement_summary, disagreements
+from cprstats.stats.reliability import agreement, agreement_summary, disagreements
 
 __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser):
-    parser.add_argument("coder_a", metavar="A", help="coder A's forms (CSV, XLSX or a folder of YAML forms)")
-    parser.add_argument("coder_b", metavar="B", help="coder B's forms of the same reviews")
+    parser.add_argument(
+        "coder_a",
+        metavar="A",
+        help="coder A's forms (CSV, XLSX or a folder of YAML forms), coded dataset CSV, or an example name",
+    )
+    parser.add_argument("coder_b", metavar="B", help="coder B's forms or coded dataset of the same reviews")
     parser.add_argument("--out", metavar="DIR", help="folder to write the agreement and disagreement tables into")
     parser.add_argument(
         "--variables",
@@ -40,8 +47,8 @@ def add_arguments(parser):
 def run(args) -> int:
     import pandas as pd
 
-    cb = load_codebook(args.codebook)
-    a, b = _coded(args.coder_a, cb, "A"), _coded(args.coder_b, cb, "B")  # code each coder's forms once
+    cb = resolve(args.codebook)
+    a, b = load_data(args.coder_a, cb, name="A"), load_data(args.coder_b, cb, name="B")  # each coded once
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         table = agreement(a, b, args.variables, ci_level=args.ci_level, codebook=cb)
@@ -50,9 +57,8 @@ def run(args) -> int:
         print(f"Note: {w.message}", file=sys.stderr)
     summary = agreement_summary(table)
     with pd.option_context("display.width", 120, "display.max_columns", 20):
-        print(
-            f"Agreement between {args.coder_a} and {args.coder_b}: {table.attrs['n_matched']} subject children coded by both."
-        )
+        n = table.attrs["n_matched"]
+        print(f"Agreement between {args.coder_a} and {args.coder_b}: {n} subject children coded by both.")
         print(summary.round(3).to_string(index=False))
         low = table.dropna(subset=["kappa"]).nsmallest(5, "kappa")[
             ["variable", "n", "p_observed", "kappa", "ci_low", "ci_high", "pabak", "alpha"]
@@ -69,7 +75,6 @@ def run(args) -> int:
         write_xlsx({"disagreements": diffs}, out / "disagreements.xlsx")
         unmatched = pd.DataFrame(table.attrs["unmatched"], columns=["review_id", "child_no", "coded_by"])
         write_csv(unmatched, out / "unmatched.csv")
-        print(
-            f"Wrote agreement.csv, agreement_summary.csv, disagreements.csv, disagreements.xlsx and unmatched.csv to {out}"
-        )
+        names = "agreement.csv, agreement_summary.csv, disagreements.csv, disagreements.xlsx and unmatched.csv"
+        print(f"Wrote {names} to {out}")
     return 0

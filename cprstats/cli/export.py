@@ -1,6 +1,8 @@
 """``cprstats export DATASET --format sav|dta|parquet|csv [--lang en|cy] [-o OUT]``.
 
-DATASET is a coded CSV written by ``cprstats code`` (with its ``datapackage.json``).
+DATASET is a coded CSV written by ``cprstats code`` (with its ``datapackage.json``) or saved
+with pandas, coding forms (coded first) or an example name: whatever
+`cprstats.datasets.load_data` accepts.
 Restricted variables (``age_months``) are left out unless ``--include-restricted`` is given.
 """
 
@@ -9,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from cprstats.cli.common import add_codebook_option
+from cprstats.codebook.model import resolve
+from cprstats.datasets.loader import load_data
 from cprstats.errors import ParameterError
 from cprstats.io.exporters import FORMATS, export
 
@@ -16,7 +20,11 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser):
-    parser.add_argument("dataset", metavar="DATASET", help="a coded dataset CSV (with datapackage.json beside it)")
+    parser.add_argument(
+        "dataset",
+        metavar="DATASET",
+        help="a coded dataset CSV (from `cprstats code`, or saved with pandas), coding forms, or an example name",
+    )
     parser.add_argument(
         "--format",
         required=True,
@@ -41,8 +49,10 @@ def run(args) -> int:
     out = Path(args.output) if args.output else src.with_suffix(FORMATS[args.format])
     if out.resolve() == src.resolve():
         raise ParameterError(f"the output {out} would replace the dataset itself; give another file with -o")
+    cb = resolve(args.codebook)
+    data = load_data(args.dataset, cb, name="DATASET")
     path = export(
-        src, out, format=args.format, lang=args.lang, codebook=args.codebook, include_restricted=args.include_restricted
+        data, out, format=args.format, lang=args.lang, codebook=cb, include_restricted=args.include_restricted
     )
     print(f"Wrote {path} ({args.format}, labels in {args.lang}).")
     return 0

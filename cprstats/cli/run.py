@@ -44,8 +44,9 @@ def add_arguments(parser):
         "--data",
         default="wales",
         metavar="FORMS_OR_DATASET",
-        help="coding forms (CSV, XLSX or a folder of YAML), a coded dataset CSV, or an example "
-        "name (default: wales, the shipped synthetic data)",
+        help="coding forms (CSV, XLSX or a folder of YAML), a coded dataset CSV (from `cprstats code`, "
+        "or saved with pandas), or an example name (default: wales, the shipped synthetic data); "
+        "decided by cprstats.datasets.load_data, as in the notebooks",
     )
     parser.add_argument("--output", default="outputs", metavar="DIR", help="where to write (default: outputs)")
     parser.add_argument(

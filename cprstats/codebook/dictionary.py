@@ -10,7 +10,7 @@ it in Welsh (``testun (trefnedig)``), so no English is left in the Welsh diction
 from __future__ import annotations
 
 from cprstats.codebook.i18n import t
-from cprstats.codebook.model import Codebook, check_lang, load_codebook
+from cprstats.codebook.model import check_lang, resolve
 
 __all__ = ["data_dictionary", "type_note", "untranslated"]
 
@@ -31,7 +31,7 @@ def data_dictionary(codebook=None, lang: str = "en") -> str:
     True
     """
     check_lang(lang)
-    cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    cb = resolve(codebook)
     head = [t(f"dictionary.{k}", lang) for k in ("variable", "type", "title_column", "values")]
     derived, restricted = t("dictionary.derived_from", lang), t("dictionary.restricted", lang)
     one_column, code = t("dictionary.one_column", lang), t("dictionary.code_word", lang)
@@ -91,5 +91,5 @@ def untranslated(codebook=None) -> list[tuple[str, str, str]]:
     >>> ("outcome.death", "Death", "Marwolaeth") in rows  # verified, so not listed
     False
     """
-    cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    cb = resolve(codebook)
     return [(where, t.en, t.cy) for where, t in cb.texts() if not t.cy_verified]

@@ -12,14 +12,10 @@ from functools import lru_cache
 
 import pandas as pd
 
-from cprstats.codebook.model import Codebook, load_codebook
+from cprstats.codebook.model import Codebook, resolve
 from cprstats.errors import CodingError
 
 __all__ = ["dataset_schema", "validate_dataset"]
-
-
-def _cb(codebook) -> Codebook:
-    return codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
 
 
 def dataset_schema(codebook=None):
@@ -31,7 +27,7 @@ def dataset_schema(codebook=None):
     >>> s.columns["outcome"].dtype  # doctest: +ELLIPSIS
     DataType(category...)
     """
-    cb = _cb(codebook)
+    cb = resolve(codebook)
     return _schema(cb)
 
 
@@ -80,7 +76,7 @@ def validate_dataset(df: pd.DataFrame, codebook=None) -> pd.DataFrame:
     """
     import pandera.errors as pe
 
-    cb = _cb(codebook)
+    cb = resolve(codebook, df)
     coded = [c for c in df.columns if cb.knows(c)]
     try:
         dataset_schema(cb).validate(df[coded], lazy=True)

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from cprstats.codebook.i18n import t, texts
-from cprstats.codebook.model import check_lang, load_codebook
+from cprstats.codebook.model import check_lang, resolve
 from cprstats.errors import ParameterError
 from cprstats.io import save_workbook
 
@@ -103,7 +103,7 @@ def make_template(path, *, lang: str = "en", codebook=None, rows: int = 500) -> 
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise ParameterError(f"path={str(target)!r} must end in .xlsx (an Excel workbook)")
-    cb = codebook if hasattr(codebook, "coded_columns") else load_codebook(codebook)
+    cb = resolve(codebook)
     wb = Workbook()
     wb.remove(wb.active)
     ws_i, ws_c, ws_b, ws_l = (wb.create_sheet(name) for name in SHEETS)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cprstats._version import __version__
-from cprstats.codebook.model import Codebook, check_lang, load_codebook
+from cprstats.codebook.model import check_lang, resolve
 from cprstats.errors import FormsError, ParameterError
 from cprstats.io import write_csv, write_json
 
@@ -36,8 +36,10 @@ _TYPES = {
 }
 
 
-def _cb(codebook) -> Codebook:
-    return codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+#: How a coded dataset CSV may write a boolean: cprstats writes ``true``/``false``; pandas'
+#: ``to_csv`` writes ``True``/``False``, spreadsheets ``TRUE``/``FALSE``; empty is missing.
+_TRUE_TEXT = ("true", "True", "TRUE")
+_BOOLEAN_TEXT = (*_TRUE_TEXT, "false", "False", "FALSE", "")
 
 
 def table_schema(codebook=None, lang: str = "en", columns=None) -> dict:
@@ -61,7 +63,7 @@ def table_schema(codebook=None, lang: str = "en", columns=None) -> dict:
     'Child vulnerabilities: Neglect'
     """
     check_lang(lang)
-    cb = _cb(codebook)
+    cb = resolve(codebook)
     fields = []
     for col in columns if columns is not None else cb.coded_columns:
         if not cb.knows(col):
@@ -166,7 +168,7 @@ def write_dataset(df: pd.DataFrame, path, *, codebook=None, lang: str = "en", sy
     True
     """
 
-    cb = _cb(codebook)
+    cb = resolve(codebook, df)
     target = Path(path)
     if target.suffix.lower() != ".csv":
         raise ParameterError(f"path={str(path)!r}: the coded dataset is written as a .csv file")
@@ -198,12 +200,43 @@ def write_dataset(df: pd.DataFrame, path, *, codebook=None, lang: str = "en", sy
 
 
 def read_dataset(path, *, codebook=None) -> pd.DataFrame:
-    """Read a coded dataset CSV written by `write_dataset`, restoring the codebook's types.
+    """Read a coded dataset CSV, restoring the codebook's types.
 
-    The ``datapackage.json`` beside it, if any, is used to check the file's hash and to
-    mark synthetic data (``attrs["synthetic"]``).
+    The CSV is one `write_dataset` wrote, or a coded dataset a researcher saved with pandas
+    (``df.to_csv(path, index=False)``): categories as their codes, months as ``YYYY-MM``,
+    booleans as ``true``/``false``, ``True``/``False`` or ``TRUE``/``FALSE``, missing values
+    empty. The ``datapackage.json`` beside it, if it lists the file, is used to check the
+    file's hash and to mark synthetic data (``attrs["synthetic"]``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+    codebook : Codebook or path, optional
+        The codebook the data were coded with (`cprstats.codebook.resolve`; default: the packaged one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The coded dataset, with ``attrs["source"]``, ``attrs["codebook"]`` and ``attrs["codebook_version"]``.
+
+    Raises
+    ------
+    FormsError
+        If the file is missing or not a CSV, a column holds a value the codebook does not
+        allow, or the file changed since its ``datapackage.json`` was written.
+
+    Examples
+    --------
+    >>> import cprstats, tempfile, pathlib
+    >>> data = cprstats.load_example("mww_2017_2021")
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "saved_with_pandas.csv"
+    >>> data.to_csv(out, index=False)
+    >>> back = read_dataset(out)
+    >>> back["toxic_trio"].dtype.name, back["outcome"].dtype.name, back.equals(data)
+    ('boolean', 'category', True)
     """
-    cb = _cb(codebook)
+    cb = resolve(codebook)
     p = Path(path)
     if not p.is_file():
         raise FormsError(f"{p}: no such dataset file")
@@ -220,29 +253,35 @@ def read_dataset(path, *, codebook=None) -> pd.DataFrame:
             continue
         fld, option = cb.resolve(col)
         if option is not None or fld.type == "boolean":
-            bad = ~s.isin(["true", "false", ""])
+            bad = ~s.isin(_BOOLEAN_TEXT)
             if bad.any():
                 raise FormsError(
-                    f"{p}: column {col!r} row {int(np.flatnonzero(bad.to_numpy())[0]) + 2} holds {s[bad].iloc[0]!r}; a boolean column holds true, false or nothing"
+                    f"{p}: column {col!r} row {int(np.flatnonzero(bad.to_numpy())[0]) + 2} holds {s[bad].iloc[0]!r}; "
+                    "a boolean column holds true, false or nothing (True/False and TRUE/FALSE, as pandas "
+                    "and spreadsheets write them, are read too)"
                 )
-            arr = pd.array(s.eq("true").to_numpy(), dtype="boolean")
+            arr = pd.array(s.isin(_TRUE_TEXT).to_numpy(), dtype="boolean")
             arr[empty] = pd.NA
             out[col] = arr
         elif fld.categories:
             bad = ~(s.isin(fld.codes) | (s == ""))
             if bad.any():
+                row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
                 raise FormsError(
-                    f"{p}: column {col!r} row {int(np.flatnonzero(bad.to_numpy())[0]) + 2} holds {s[bad].iloc[0]!r}; allowed: {', '.join(fld.codes)}"
+                    f"{p}: column {col!r} row {row} holds {s[bad].iloc[0]!r}; allowed: {', '.join(fld.codes)}"
                 )
             out[col] = pd.Categorical(s.mask(empty), categories=fld.codes, ordered=fld.ordered)
-        elif fld.type == "integer":
-            out[col] = (
-                pd.to_numeric(s.mask(empty), errors="raise").astype("Int64")
-                if not empty.all()
-                else pd.array([pd.NA] * len(s), dtype="Int64")
-            )
-        elif fld.type == "yearmonth":
-            out[col] = pd.PeriodIndex(s.mask(empty), freq="M")
+        elif fld.type in ("integer", "yearmonth"):
+            try:
+                if fld.type == "yearmonth":
+                    out[col] = pd.PeriodIndex(s.mask(empty), freq="M")
+                elif empty.all():
+                    out[col] = pd.array([pd.NA] * len(s), dtype="Int64")
+                else:
+                    out[col] = pd.to_numeric(s.mask(empty), errors="raise").astype("Int64")
+            except (ValueError, TypeError):
+                want = "whole numbers" if fld.type == "integer" else "months written YYYY-MM"
+                raise FormsError(f"{p}: column {col!r} holds values that are not {want} (or empty)") from None
         else:
             out[col] = s.astype("string").mask(empty)
     df = pd.DataFrame(out)
@@ -250,13 +289,16 @@ def read_dataset(path, *, codebook=None) -> pd.DataFrame:
     pkg = p.parent / "datapackage.json"
     if pkg.is_file():
         meta = json.loads(pkg.read_text(encoding="utf-8"))
+        listed = False
         for res in meta.get("resources", []):
             if res.get("path") == p.name:
+                listed = True
                 want = str(res.get("hash", "")).removeprefix("sha256:")
                 if want and want != _sha256(p):
                     raise FormsError(
-                        f"{p}: the file has changed since datapackage.json was written (hash differs); recode it with `cprstats code`"
+                        f"{p}: the file has changed since datapackage.json was written (hash differs); "
+                        "recode it with `cprstats code`"
                     )
-        if meta.get("x-cprstats", {}).get("synthetic"):
+        if listed and meta.get("x-cprstats", {}).get("synthetic"):  # not a file merely saved beside it
             df.attrs["synthetic"] = True
     return df

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from cprstats.codebook.i18n import t
-from cprstats.codebook.model import load_codebook
+from cprstats.codebook.model import resolve
 from cprstats.errors import ParameterError
 from cprstats.io import escape_html as esc
 
@@ -186,7 +186,7 @@ def notice(text: str, *, label: str, kind: str = "info") -> Block:
 def scope_label(region: str, period: str, *, lang: str = "en", codebook=None) -> str:
     """ "All Wales" or the board's name, then the period ("all periods" or its label)."""
 
-    cb = codebook if codebook is not None else load_codebook()
+    cb = resolve(codebook)
     where = t("scope.all_wales", lang) if region == "wales" else cb.label("board", region, lang)
     when = t("report.period_all", lang) if period == "all" else cb.label("period", period, lang)
     return t("report.scope", lang, region=where, period=when)

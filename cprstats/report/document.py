@@ -44,7 +44,7 @@ import pandas as pd
 import cprstats.report.figures as figures
 from cprstats._version import __version__
 from cprstats.codebook.i18n import format_percent, t
-from cprstats.codebook.model import check_lang, load_codebook
+from cprstats.codebook.model import check_lang, resolve
 from cprstats.datasets.loader import comparison_as_counts, infer_by, load_data, protect, scope_data, source_text
 from cprstats.disclosure.policy import disclosure_policy
 from cprstats.errors import ParameterError
@@ -115,7 +115,11 @@ class Report:
         Where tables, figures and ``report.json`` go; None writes nothing.
     notebook : str
         The notebook's name, recorded in report.json.
-    codebook : Codebook, optional
+    codebook : Codebook, str or path, optional
+        The codebook of every label, table, figure and alt text in the report, and of the
+        statistics on ``rep.data`` (`cprstats.codebook.resolve`: by default the one the data
+        were coded with, else the packaged one). A researcher's own YAML may rename labels
+        (in English and Welsh) or add options.
 
     Attributes
     ----------
@@ -143,15 +147,18 @@ class Report:
     ):
 
         self.lang = check_lang(lang)
-        self.codebook = codebook if codebook is not None else load_codebook()
         self.notebook = _name(notebook, "notebook")
         if suppress is not None and not isinstance(suppress, bool):
             raise ParameterError(f"suppress={suppress!r} is not allowed; use None (the default policy), True or False")
+        full = load_data(data, codebook)
+        # the codebook given, else the one the data were coded with, else the packaged one
+        self.codebook = resolve(codebook, full)
+        if self.codebook.path is not None:  # so statistics on rep.data follow it too
+            full.attrs["codebook"] = str(self.codebook.path)
         self.region, self.period, self.threshold, self._suppress = region, period, threshold, suppress
         self.policy = disclosure_policy(region, suppress=suppress, threshold=threshold, codebook=self.codebook)
         self._policies = {None: self.policy}
         self.output_dir = None if output_dir is None else Path(output_dir)
-        full = load_data(data, codebook=self.codebook)
         self._full = full
         self.data = scope_data(full, region=region, period=period, codebook=self.codebook)
         self.synthetic = bool(full.attrs.get("synthetic"))

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from cprstats.codebook.i18n import format_count, format_number, format_percent, t
-from cprstats.codebook.model import check_lang, load_codebook
+from cprstats.codebook.model import check_lang, resolve
 from cprstats.errors import ParameterError
 
 __all__ = [
@@ -44,13 +44,6 @@ KINDS = ("bar", "grouped_bar", "heatmap", "forest")
 #: At most this many values are read out in an alt text; the rest are summarised as "and N more".
 MAX_ALT_ITEMS = 24
 _GROUP_FIELDS = ("board", "period", "review_type", "outcome", "local_authority")
-
-
-def _cb(codebook):
-    if codebook is not None:
-        return codebook
-
-    return load_codebook()
 
 
 def _missing(x: Any) -> bool:
@@ -72,7 +65,7 @@ def level_label(variable: Any, level: Any, *, lang: str = "en", codebook=None, a
     >>> level_label("outcome", "death", alone=False), level_label("toxic_trio", "true")
     ('Outcome for the child: Death', 'All three "toxic trio" factors')
     """
-    cb = _cb(codebook)
+    cb = resolve(codebook)
     var, lev = str(variable), str(level)
     if not cb.knows(var):
         return lev if alone else f"{var}: {lev}"
@@ -93,11 +86,9 @@ def level_label(variable: Any, level: Any, *, lang: str = "en", codebook=None, a
 def row_labels(table: pd.DataFrame, *, lang: str = "en", codebook=None) -> list[str]:
     """One label per row of ``table`` (columns ``variable``, ``level``), in ``lang``."""
     check_lang(lang)
+    cb = resolve(codebook, table)
     alone = table["variable"].nunique() == 1
-    return [
-        level_label(v, lv, lang=lang, codebook=codebook, alone=alone)
-        for v, lv in zip(table["variable"], table["level"])
-    ]
+    return [level_label(v, lv, lang=lang, codebook=cb, alone=alone) for v, lv in zip(table["variable"], table["level"])]
 
 
 def group_label(group: Any, *, lang: str = "en", by: str | None = None, codebook=None) -> str:
@@ -110,7 +101,7 @@ def group_label(group: Any, *, lang: str = "en", by: str | None = None, codebook
     ('Canolbarth a Gorllewin Cymru (CYSUR)', 'Before Covid-19', 'Y cyfan')
     """
     check_lang(lang)
-    cb = _cb(codebook)
+    cb = resolve(codebook)
     g = str(group)
     if g == "all":
         return t("group.all", lang)
@@ -181,7 +172,9 @@ def alt_text(
     kind : {"bar", "grouped_bar", "heatmap", "forest"}
     title : str
     lang : {"en", "cy"}
-    codebook : Codebook, optional
+    codebook : Codebook or path, optional
+        Of the labels (`cprstats.codebook.resolve`: by default the one ``table.attrs`` names,
+        else the packaged one).
     by : str, optional
         The variable the groups are values of, for their labels.
     digits : int, default 0
@@ -196,6 +189,7 @@ def alt_text(
     check_lang(lang)
     if kind not in KINDS:
         raise ParameterError(f"kind={kind!r} is not allowed; use one of {', '.join(KINDS)}")
+    codebook = resolve(codebook, table)  # once, for every label below
     parts = [t("figure.alt.intro", lang, kind=t(f"figure.kind.{kind}", lang), title=title)]
     labels = row_labels(table, lang=lang, codebook=codebook) if len(table) else []
     if kind == "bar":

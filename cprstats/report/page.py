@@ -32,7 +32,7 @@ import pandas as pd
 
 from cprstats._version import __version__
 from cprstats.codebook.i18n import t
-from cprstats.codebook.model import LANGUAGES, check_lang, load_codebook
+from cprstats.codebook.model import LANGUAGES, check_lang, resolve
 from cprstats.errors import ParameterError
 from cprstats.io import escape_html as esc
 from cprstats.io import write_text
@@ -167,7 +167,7 @@ def index_html(output_root, runs: Iterable[Mapping[str, Any]] | pd.DataFrame, *,
     """
 
     check_lang(lang)
-    cb = codebook if codebook is not None else load_codebook()
+    cb = resolve(codebook)
     recs = _records(runs)
     order_r = {c: i for i, c in enumerate(("wales", *cb.field("board").codes))}
     order_p = {c: i for i, c in enumerate(("all", *cb.field("period").codes))}
@@ -193,7 +193,8 @@ def index_html(output_root, runs: Iterable[Mapping[str, Any]] | pd.DataFrame, *,
         else:
             link = f"{nb} ({esc(t('index.no_report', lang))})"
         ok = r.get("status") == "ok"
-        status = f'<span class="status-{"ok" if ok else "failed"}">{esc(t("index.ok" if ok else "index.failed", lang))}</span>'
+        word = esc(t("index.ok" if ok else "index.failed", lang))
+        status = f'<span class="status-{"ok" if ok else "failed"}">{word}</span>'
         rows.append(
             f'<tr><th scope="row">{esc(region_l)}</th><td>{esc(period_l)}</td><td>{link}</td><td>{status}</td></tr>'
         )

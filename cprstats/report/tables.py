@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from cprstats.codebook.i18n import format_count, format_number, format_percent, t
-from cprstats.codebook.model import check_lang, load_codebook
+from cprstats.codebook.model import check_lang, resolve
 from cprstats.errors import ParameterError
 
 __all__ = ["format_table", "footnotes", "CELLS", "LAYOUTS"]
@@ -49,13 +49,6 @@ def _choice(name: str, value: Any, allowed: tuple) -> Any:
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise ParameterError(f"{name}={value!r} is not allowed; use one of {', '.join(map(repr, allowed))}{hint}")
     return value
-
-
-def _codebook(codebook):
-    if codebook is not None:
-        return codebook
-
-    return load_codebook()
 
 
 def _variable_label(cb, variable: Any, lang: str) -> str:
@@ -208,7 +201,7 @@ def format_table(
         raise ParameterError(
             f"table lacks the column(s) {', '.join(missing)}; format_table needs variable, level, group, count, n"
         )
-    cb = _codebook(codebook)
+    cb = resolve(codebook, table)
     by = by if by is not None else table.attrs.get("by")
     if by is not None and not isinstance(by, str):
         raise ParameterError(f"by={by!r} must be a variable name")
@@ -250,7 +243,7 @@ def _wide(table, var_lab, lev_lab, grp_lab, cells, n_text, h_var, h_lev, h_den) 
     )
     groups = list(dict.fromkeys(grp_lab))
     rows = []
-    for v, sub in long.groupby("v", sort=False):
+    for _v, sub in long.groupby("v", sort=False):
         den = {g: (s["n"].iloc[0] if s["n"].nunique() == 1 else "") for g, s in sub.groupby("g", sort=False)}
         rows.append({h_var: sub["vl"].iloc[0], h_lev: h_den, **den})
         for _, s in sub.groupby("l", sort=False):
@@ -313,7 +306,7 @@ def footnotes(
         notes.append(t("footnote.opted_out", lang))
     elif rec and not rec.get("applied") and rec.get("scope") == "wales":
         notes.append(t("footnote.not_suppressed", lang))
-    cb = _codebook(codebook)
+    cb = resolve(codebook, table)
     variables = {str(v) for v in pd.unique(table["variable"])} if "variable" in table else set()
     if cell != "count" and any(v in cb.fields and cb.fields[v].kind == "multi" for v in variables):
         notes.append(t("footnote.multi_response", lang))

@@ -1,19 +1,18 @@
 """The data of a notebook run: loaded once in the parent, handed to every notebook.
 
-`prepare_data` accepts what ``cprstats run --data`` accepts: the name of a shipped example
-(passed to the notebooks as is), a coded dataset CSV (passed by its path), or coding forms
-(CSV, XLSX or a folder of YAML), which are coded here, once, so a `CodingError` comes before
-any kernel starts and no notebook re-codes. The coded forms are written
-(``cprstats.write_dataset``) into the run's staging folder and removed with it: the coded
-dataset holds one row per child, including restricted variables, so it is not kept beside
-the reports, which are meant to be circulated. The manifest records where the data came
-from and its SHA-256 checksum.
+`prepare_data` accepts what ``cprstats run --data`` accepts, as `cprstats.datasets.load_data`
+decides it: the name of a shipped example (passed to the notebooks as is), a coded dataset
+CSV (passed by its path), or coding forms (CSV, XLSX or a folder of YAML), which are coded
+here, once, so a `CodingError` comes before any kernel starts and no notebook re-codes. The
+coded forms are written (``cprstats.write_dataset``) into the folder the run gives (its
+private temporary folder) and removed with it: the coded dataset holds one row per child,
+including restricted variables, so it is not kept beside the reports, which are meant to be
+circulated. The manifest records where the data came from and its SHA-256 checksum.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +20,10 @@ from typing import Any
 
 import pandas as pd
 
-import cprstats.datasets.examples as examples
-from cprstats.codebook.model import Codebook, load_codebook
-from cprstats.datasets.examples import load_example
+from cprstats.codebook.model import resolve
+from cprstats.datasets.loader import load_data
 from cprstats.errors import ParameterError
-from cprstats.forms.coding import code_reviews
-from cprstats.io.datapackage import dataset_to_text, read_dataset, write_dataset
+from cprstats.io.datapackage import dataset_to_text, write_dataset
 
 __all__ = ["DataSource", "prepare_data", "sha256_file", "checksums", "scope_size"]
 
@@ -85,70 +82,64 @@ def checksums(path: Path) -> tuple[list[dict[str, str]], str]:
     return files, total
 
 
-def _example_names() -> list[str]:
-
-    return [str(n) for n in examples.EXAMPLES]  # names without loading the data
-
-
-def _is_coded_dataset(p: Path, cb) -> bool:
-    if p.suffix.lower() != ".csv":
-        return False
-    pkg = p.parent / "datapackage.json"
-    if pkg.is_file():
-        try:
-            meta = json.loads(pkg.read_text(encoding="utf-8"))
-            if any(r.get("path") == p.name for r in meta.get("resources", [])):
-                return True
-        except (OSError, ValueError, AttributeError):
-            pass
-    with open(p, encoding="utf-8-sig", errors="replace") as fh:
-        header = fh.readline().strip().split(",")
-    return header[: len(cb.coded_columns)] == list(cb.coded_columns)
-
-
 def prepare_data(data: str | os.PathLike, workdir: Path, codebook=None) -> DataSource:
     """Load the run's data once: an example name, a coded dataset CSV, or coding forms.
 
-    Forms (CSV, XLSX, a folder of YAML) are coded here, so a `CodingError` is raised
-    before any kernel starts, and written as a coded dataset into ``workdir``.
+    What ``data`` is, is decided (and checked) by `cprstats.datasets.load_data`, as for a
+    notebook's `cprstats.Report`. Forms (CSV, XLSX, a folder of YAML) are coded there, so a
+    `CodingError` is raised before any kernel starts, and written here as a coded dataset
+    into ``workdir``; a coded dataset is passed to the notebooks by its path, an example by
+    its name.
+
+    Parameters
+    ----------
+    data : str or path
+        What ``cprstats run --data`` was given.
+    workdir : Path
+        The run's private folder (coded forms go in ``workdir/data/coded.csv``; nothing is
+        written there for an example or a coded dataset).
+    codebook : Codebook or path, optional
+        `cprstats.codebook.resolve`: by default the packaged codebook.
+
+    Returns
+    -------
+    DataSource
 
     Raises
     ------
     ParameterError
-        If ``data`` is neither an example name nor an existing file or folder.
+        If ``data`` is neither an example name nor forms or a coded dataset (naming it), or
+        is not text or a path.
     CodingError, FormsError
         If the forms cannot be read or do not pass validation.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> src = prepare_data("mww_2017_2021", pathlib.Path(tempfile.mkdtemp()))
+    >>> src.kind, src.parameter, len(src.frame), src.synthetic
+    ('example', 'mww_2017_2021', 11, True)
     """
 
-    cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
-    examples = _example_names()
-    text = os.fspath(data)
-    if isinstance(data, str) and text in examples:
-        frame = load_example(text)
-        return DataSource(
-            text, "example", text, _example_checksum(frame), [], frame, bool(frame.attrs.get("synthetic", True))
-        )
-    p = Path(text).expanduser()
-    if not p.exists():
-        import difflib
-
-        near = difflib.get_close_matches(text, examples, n=1)
-        hint = f" (did you mean {near[0]!r}?)" if near else ""
+    if not isinstance(data, (str, os.PathLike)):  # the notebooks get DATA as text: a name or a path
         raise ParameterError(
-            f"data={text!r} is neither an existing file or folder nor an example dataset{hint}; "
-            f"give coding forms (CSV, XLSX or a folder of YAML), a coded dataset CSV, or one of the "
-            f"examples: {', '.join(examples) or '(none installed)'}"
+            f"data must be an example name or the path of coding forms or a coded dataset, got "
+            f"{type(data).__name__}; write a DataFrame to a file first (cprstats.write_dataset)"
         )
-    p = p.resolve()
+    cb = resolve(codebook)
+    text = os.fspath(data)
+    frame = load_data(data, cb)
+    kind = frame.attrs["data_kind"]
+    synthetic = bool(frame.attrs.get("synthetic"))
+    if kind == "example":
+        return DataSource(text, "example", text, _example_checksum(frame), [], frame, synthetic)
+    p = Path(text).expanduser().resolve()
     files, total = checksums(p)
-    if p.is_file() and _is_coded_dataset(p, cb):
-        frame = read_dataset(p, codebook=cb)
-        return DataSource(text, "dataset", str(p), total, files, frame, bool(frame.attrs.get("synthetic")))
-
-    frame = code_reviews(p, cb)
+    if kind == "dataset":
+        return DataSource(text, "dataset", str(p), total, files, frame, synthetic)
     target = workdir / "data" / "coded.csv"
     write_dataset(frame, target, codebook=cb)
-    return DataSource(text, "forms", str(target.resolve()), total, files, frame, bool(frame.attrs.get("synthetic")))
+    return DataSource(text, "forms", str(target.resolve()), total, files, frame, synthetic)
 
 
 def _example_checksum(frame: pd.DataFrame) -> str:

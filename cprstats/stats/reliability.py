@@ -41,17 +41,14 @@ import difflib
 import math
 import warnings
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cprstats.codebook.model import load_codebook
-from cprstats.datasets.examples import EXAMPLES, load_example
+from cprstats.codebook.model import resolve
+from cprstats.datasets.loader import load_data
 from cprstats.errors import ParameterError
-from cprstats.forms.coding import code_reviews
-from cprstats.forms.reader import read_forms
 from cprstats.stats.kappa import alpha_from_table, check_level, kappa_from_table
 
 __all__ = [
@@ -106,21 +103,9 @@ _KEYS = ("review_id", "child_no")
 
 # --------------------------------------------------------------------------- inputs
 def _coded(data, cb, name: str) -> pd.DataFrame:
-    """A coded dataset from a coded DataFrame, a raw forms DataFrame or a path to forms."""
+    """A coder's coded dataset, from whatever `cprstats.datasets.load_data` accepts."""
 
-    if isinstance(data, pd.DataFrame):
-        if all(c in data.columns for c in cb.coded_columns):
-            return data
-        return code_reviews(data, cb)
-    if isinstance(data, str) and not Path(data).exists():
-        if data in EXAMPLES:  # a shipped example name, e.g. "double_coding_a"
-            return load_example(data)
-    if isinstance(data, (str, bytes)) or hasattr(data, "__fspath__"):
-        return code_reviews(read_forms(data, codebook=cb), cb)
-    raise ParameterError(
-        f"{name} must be a coded dataset (DataFrame), a forms DataFrame or a path to coding forms, "
-        f"got {type(data).__name__}"
-    )
+    return load_data(data, cb, name=name)
 
 
 def _matched(coder_a, coder_b, cb):
@@ -216,9 +201,10 @@ def agreement(
 
     Parameters
     ----------
-    coder_a, coder_b : DataFrame or path
+    coder_a, coder_b : DataFrame, str or path
         Each coder's coded dataset (as `cprstats.code_reviews` returns), raw coding forms
-        (a DataFrame from `cprstats.read_forms`), or the path of a forms file or folder.
+        (a DataFrame from `cprstats.read_forms`), the path of coding forms or of a coded
+        dataset CSV, or an example name: whatever `cprstats.datasets.load_data` accepts.
         Reviews are matched on ``review_id`` and ``child_no``.
     variables : str or list of str, optional
         Variables (``outcome``; a multi-response name such as ``themes`` means all its
@@ -270,7 +256,7 @@ def agreement(
     """
 
     check_level(ci_level)
-    cb = codebook if hasattr(codebook, "coded_columns") else load_codebook(codebook)
+    cb = resolve(codebook, coder_a)  # the one given, else the one coder A's data carry, else the packaged one
     a, b, unmatched, _ = _matched(coder_a, coder_b, cb)
     cols = _columns(variables, cb, a, b)
     records = [_one(c, a[c], b[c], cb, ci_level) for c in cols]
@@ -370,7 +356,7 @@ def disagreements(coder_a, coder_b, variables: Sequence[str] | str | None = None
     True
     """
 
-    cb = codebook if hasattr(codebook, "coded_columns") else load_codebook(codebook)
+    cb = resolve(codebook, coder_a)  # the one given, else the one coder A's data carry, else the packaged one
     a, b, unmatched, (rid, child) = _matched(coder_a, coder_b, cb)
     cols = _columns(variables, cb, a, b)
     frames = []
