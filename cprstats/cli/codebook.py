@@ -7,7 +7,7 @@ import sys
 from cprstats.cli.common import add_codebook_option
 from cprstats.codebook.dictionary import data_dictionary, untranslated
 from cprstats.codebook.i18n import untranslated as ui_untranslated
-from cprstats.codebook.model import load_codebook
+from cprstats.codebook.model import resolve
 from cprstats.io import write_text
 
 
@@ -24,7 +24,7 @@ def add_arguments(parser):
 
 def run(args) -> int:
 
-    cb = load_codebook(args.codebook)
+    cb = resolve(args.codebook)
     if args.untranslated:
         rows = [("codebook", *r) for r in untranslated(cb)]
         try:

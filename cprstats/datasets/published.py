@@ -50,7 +50,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from cprstats.codebook.model import Codebook, load_codebook
+from cprstats.codebook.model import Codebook, resolve
 from cprstats.errors import CprstatsError, ParameterError
 
 __all__ = [
@@ -307,7 +307,7 @@ def check_published(data: pd.DataFrame, source: str = "mcmanus_2023", *, codeboo
     _check_source(source)
     if not isinstance(data, pd.DataFrame):
         raise ParameterError(f"data must be a coded dataset (a pandas DataFrame), got {type(data).__name__}")
-    cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    cb = resolve(codebook, data)
     figs = published_figures(source)
     _require(data, cb, figs)
     records = []

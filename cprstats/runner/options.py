@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cprstats.codebook.model import LANGUAGES, load_codebook
+from cprstats.codebook.model import LANGUAGES, resolve
 from cprstats.errors import ParameterError
 
 __all__ = ["RunOptions", "check_options", "list_notebooks", "notebook_source", "find_root", "default_jobs"]
@@ -71,7 +71,7 @@ def notebook_source(name: str, notebook_dir: str | os.PathLike | None = None) ->
     """The file the runner executes for notebook ``name``: ``NAME.py`` if there is one, else ``NAME.ipynb``.
 
     The ``.py`` (jupytext percent format) is the notebook's source; the ``.ipynb`` beside it is
-    its executed copy, written by `cprstats.runner.reproduce.reproduce`. A lone ``.ipynb``
+    its executed copy, written by `cprstats.runner.reproduction.reproduce`. A lone ``.ipynb``
     (no ``.py``) is run as it is.
 
     Examples
@@ -161,7 +161,7 @@ def check_options(
     the codebook's ``period`` codes; notebooks are those `list_notebooks` finds in ``notebook_dir``
     (given with or without ``.py`` or ``.ipynb``; ``None`` means all of them).
     """
-    cb = load_codebook(codebook) if not hasattr(codebook, "field") else codebook
+    cb = resolve(codebook)
     region_codes = ("wales", *cb.field("board").codes)
     period_codes = ("all", *cb.field("period").codes)
     regions = _choices("region", regions, region_codes, "a region")

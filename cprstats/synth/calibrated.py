@@ -26,7 +26,7 @@ import numpy as np
 
 import cprstats.synth.scale as S
 import cprstats.synth.tables as T
-from cprstats.codebook.model import Codebook, load_codebook
+from cprstats.codebook.model import Codebook, resolve
 from cprstats.synth.rendering import board_index
 
 __all__ = ["wales_draw", "MCMANUS_PROFILES", "MCMANUS_COUNTS", "N_BACKGROUND", "SIBLING_PAIRS", "CUTOFF"]
@@ -242,7 +242,7 @@ def wales_draw(seed: int) -> dict:
     Rows are in incident-month order; identifiers are numbered within board and year in the
     boards' published style ("CYSUR 4 2019", "CYSUR MAPF 1 2019", "NWSB SUSR 1 2025").
     """
-    cb = load_codebook()
+    cb = resolve()
     rng = np.random.default_rng(seed)
     mc = mcmanus(rng, cb)
     shared = {k: v[:3] for k, v in mc.items()}

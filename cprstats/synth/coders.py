@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cprstats.codebook.model import load_codebook
+from cprstats.codebook.model import resolve
 from cprstats.errors import ParameterError
 from cprstats.forms.coding import normalise
 from cprstats.io import write_csv
@@ -115,7 +115,7 @@ def second_coder(forms: pd.DataFrame, *, seed: int, rate: float = 0.2, codebook=
     """
 
     _check(forms, seed, rate)
-    cb = codebook if hasattr(codebook, "coded_columns") else load_codebook(codebook)
+    cb = resolve(codebook)
     rng = np.random.default_rng(int(seed))
     out = forms.copy()
     headers = {normalise(c): c for c in out.columns}

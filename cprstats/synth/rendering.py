@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cprstats.codebook.model import Codebook, Field, load_codebook
+from cprstats.codebook.model import Codebook, Field, resolve
 
 __all__ = ["render", "styles", "month_strings", "board_index"]
 
@@ -126,7 +126,7 @@ def render(draw: dict, *, codebook: Codebook | None = None, mix: bool = True) ->
     The board is written as a coder derives it, from the authority and the incident month.
     Built through Arrow dictionary arrays: a million rows take about a second.
     """
-    cb = codebook or load_codebook()
+    cb = resolve(codebook)
     n = len(draw["incident_month"])
     cols = {}
     for j, fld in enumerate(cb.input_fields):

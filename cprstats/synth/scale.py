@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 import cprstats.synth.tables as T
-from cprstats.codebook.model import Codebook, load_codebook
+from cprstats.codebook.model import Codebook, resolve
 from cprstats.errors import ParameterError
 from cprstats.synth.rendering import render
 
@@ -149,7 +149,7 @@ def draw_reviews(rng, n: int, *, start: int, end: int, cutoff: int, codebook: Co
     Publication is 6 to 30 months after the incident for CPRs and SUSRs (4% never published),
     blank when that falls after ``cutoff`` and for MAPFs. Identifiers are left to the caller.
     """
-    cb = codebook or load_codebook()
+    cb = resolve(codebook)
     months = rng.integers(start, end + 1, size=n)
     months = np.where(months == COVID_START, months + np.where(rng.random(n) < 0.5, -1, 1), months)
     las = cb.field("local_authority").codes
