@@ -9,7 +9,16 @@ an output folder that already holds results) is checked before any kernel starts
 Parallelism
     A ``fork`` pool of ``jobs`` workers (default: 2, or 1 on a one-core machine). papermill
     is imported in the parent before forking, so workers start warm; each notebook gets a
-    fresh kernel. Platforms without ``fork`` (Windows) use ``spawn``.
+    fresh kernel. Platforms without ``fork`` (Windows) use ``spawn``
+    (``CPRSTATS_START_METHOD`` chooses; see `cprstats.runner.pool`).
+One run per output folder
+    The output folder is locked while the run writes to it; a second run into it stops
+    with `ParameterError` (the command exits 2) instead of replacing the first run's folders.
+The coded data
+    Coding forms are coded once, into a private temporary folder (mode 0700) that is removed
+    when the run ends, however it ends; never into the output folder. A run killed outright
+    (``kill -9``) leaves nothing for long either: its workers and kernels die with it, and its
+    janitor removes its folders (see `cprstats.runner.files.RunFolders`).
 Stopping
     Ctrl-C (SIGINT) or SIGTERM stops the pool: each worker kills its kernels, the staging
     folder is removed, region/period folders that were not finished are left as they were,
@@ -17,7 +26,8 @@ Stopping
 Failures
     A failing notebook does not stop the others; its executed notebook (with the error) and
     whatever HTML could be made are kept, the manifest names the cell, and the run's
-    `RunResult.exit_code` is 1.
+    `RunResult.exit_code` is 1. So does a notebook whose worker process dies under it (out
+    of memory): the others go on.
 
 Examples
 --------
@@ -28,8 +38,6 @@ Examples
 from __future__ import annotations
 
 import os
-import secrets
-import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,13 +45,14 @@ from typing import Any
 
 import pandas as pd
 
+import cprstats.runner.pool as pool
 from cprstats.errors import RunInterrupted
 from cprstats.io import ensure_new_folder
 from cprstats.runner.data import prepare_data
-from cprstats.runner.files import write_index
+from cprstats.runner.files import RunFolders, write_index
 from cprstats.runner.kernels import ensure_kernel
 from cprstats.runner.options import RunOptions, check_options, default_jobs, find_root, list_notebooks
-from cprstats.runner.pool import Interrupts, execute_jobs
+from cprstats.runner.pool import Interrupts
 
 __all__ = [
     "run",
@@ -148,7 +157,8 @@ def run(
     Raises
     ------
     ParameterError
-        A bad option, or an output folder that holds results and ``force`` is False.
+        A bad option, an output folder that holds results and ``force`` is False, or an
+        output folder another run is writing to.
     CodingError
         The forms do not pass validation (no kernel was started).
     RunInterrupted
@@ -174,29 +184,48 @@ def run(
         codebook=codebook,
     )
     targets = {(r, p): opts.output / r / p for r in opts.regions for p in opts.periods}
-    for target in targets.values():  # refuse before doing any work
-        if target.exists():
-            ensure_new_folder(target, force=opts.force)
+    _refuse_existing(targets.values(), opts.force)  # refuse before doing any work
     existed = {d for t in targets.values() for d in (t, t.parent, opts.output) if d.exists()}
-    stage_root = opts.output / ".staging"
-    stage = stage_root / secrets.token_hex(4)
+    made = [d for t in targets.values() for d in (t, t.parent) if d not in existed]
+    folders = RunFolders(opts.output)
     with Interrupts() as guard:
-        stage.mkdir(parents=True)
         try:
-            source = prepare_data(data, stage, codebook)
-            env = {**ensure_kernel(), "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-            for target in targets.values():
-                ensure_new_folder(target, force=opts.force)
-            results = execute_jobs(opts, targets, source, stage, env, guard=guard, progress=progress)
+            folders.open()  # locks the output (ParameterError if another run holds it)
+            _refuse_existing(targets.values(), opts.force)  # again, now that no other run can write
+            source = prepare_data(data, folders.private, codebook)
+            env = {
+                **ensure_kernel(),
+                "MPLBACKEND": "Agg",
+                "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+                # the workers' and kernels' temporary and connection files go to the private folder
+                **{name: str(folders.tmp) for name in ("TMPDIR", "TEMP", "TMP")},
+                "JUPYTER_RUNTIME_DIR": str(folders.runtime),
+            }
+            results = pool.execute_jobs(
+                opts, targets, source, folders.stage, env, guard=guard, progress=progress, on_worker=folders.watch
+            )
         except BaseException as exc:
             guard.ignore()
-            _clean(stage, stage_root, targets.values(), existed, opts.output)
-            if isinstance(exc, RunInterrupted) and exc.kept:
-                write_index(opts.output, opts.lang)  # link the folders that did finish
+            try:
+                folders.clean()
+                if isinstance(exc, RunInterrupted) and exc.kept:
+                    write_index(opts.output, opts.lang)  # link the folders that did finish
+            finally:
+                folders.close(made)
             raise
-        _clean(stage, stage_root, (), existed, opts.output)
-        index = write_index(opts.output, opts.lang)
+        try:
+            folders.clean()
+            index = write_index(opts.output, opts.lang)
+        finally:
+            folders.close(made)
     return RunResult(_jobs_frame(results, targets), opts.output, index)
+
+
+def _refuse_existing(targets: Iterable[Path], force: bool) -> None:
+    """`ParameterError` if a region/period folder already holds files and ``force`` is False (creates nothing)."""
+    for target in targets:
+        if target.exists():
+            ensure_new_folder(target, force=force)
 
 
 def _jobs_frame(results: list[dict[str, Any]], targets: dict) -> pd.DataFrame:
@@ -221,16 +250,6 @@ def _jobs_frame(results: list[dict[str, Any]], targets: dict) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=list(JOB_COLUMNS))
     df["cell"] = df["cell"].astype("Int64")
     df["error"] = df["error"].astype("string")
+    for col in ("notebook_path", "html_path"):  # None where there is no file (pandas would make it NaN)
+        df[col] = pd.Series([r[col] for r in rows], index=df.index, dtype=object)
     return df.sort_values(["region", "period", "notebook"], ignore_index=True)
-
-
-def _clean(stage: Path, stage_root: Path, targets, existed: set, output: Path) -> None:
-    """Remove the staging folder and any folder this run created that is still empty."""
-    shutil.rmtree(stage, ignore_errors=True)
-    for d in [stage_root, *[x for t in targets for x in (t, t.parent)], output]:
-        if d in existed and d != stage_root:
-            continue
-        try:
-            d.rmdir()  # only if empty
-        except OSError:
-            pass

@@ -8,10 +8,21 @@ Which kernel
 Tracking
     Every kernel a process starts is recorded (`manager_class`, a jupyter_client
     ``AsyncKernelManager`` passed to nbclient), so that a worker stopped by SIGTERM (what
-    ``Pool.terminate`` sends when the user presses Ctrl-C) kills its kernels before it
-    exits (`kill_kernels`): a kernel runs in its own session, so nothing else would stop
-    it. The kernel's own output (start-up warnings, a crash message) goes to a log file
-    (`kernel_log`), not the user's terminal.
+    the pool sends when the user presses Ctrl-C) kills its kernels before it exits
+    (`kill_kernels`): a kernel runs in its own session, so nothing else would stop it. A
+    worker also tells the parent which kernels it runs (`set_kernel_listener`), so that the
+    parent can kill them if the worker itself is killed (out of memory). The kernel's own
+    output (start-up warnings, a crash message) goes to a log file (`kernel_log`), not the
+    user's terminal.
+Dying with the parent
+    A worker must not outlive the run that started it (``kill -9`` of the run, a crash):
+    `worker_init` asks Linux to send it SIGTERM when its parent dies
+    (``prctl(PR_SET_PDEATHSIG)``), and on every platform a watchdog thread checks every
+    half second that the parent is still there; either way the worker kills its kernels and
+    exits. A kernel, in turn, exits within a second of its worker (ipykernel polls its parent,
+    ``JPY_PARENT_PID``, which jupyter_client sets). Kernels are not put into the worker's
+    process group: jupyter_client starts each in a new session and stops it by killing that
+    session's group (``os.killpg``), which would then kill the worker too.
 
 Examples
 --------
@@ -23,21 +34,119 @@ Examples
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Iterator
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from cprstats.errors import CprstatsError
 
-__all__ = ["KERNEL_NAME", "ensure_kernel", "kill_kernels", "kernel_log", "manager_class", "worker_init"]
+__all__ = [
+    "KERNEL_NAME",
+    "WORKER_PID_VARIABLE",
+    "ensure_kernel",
+    "kill_kernels",
+    "kill_process_group",
+    "kernel_log",
+    "manager_class",
+    "pid_alive",
+    "set_kernel_listener",
+    "worker_init",
+]
 
 #: The kernelspec every notebook runs on (this environment's own Python; see `ensure_kernel`).
 KERNEL_NAME = "python3"
+#: Set in each worker (and so in its kernels) to the worker's process id.
+WORKER_PID_VARIABLE = "CPRSTATS_WORKER_PID"
 _MANAGERS: list = []  # kernel managers started in this process whose kernel may still run
 _KERNEL_LOG: list[Path] = []  # where the next kernel's stderr goes (one at a time per process)
+_LISTENER: list[Callable[[str, int], None]] = []  # told ("started" | "stopped", kernel pid)
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_WATCH_SECONDS = 0.5  # how often a worker checks that its parent is still there
+
+
+def set_kernel_listener(listener: Callable[[str, int], None] | None) -> None:
+    """Call ``listener("started", pid)`` / ``listener("stopped", pid)`` for each kernel this process runs.
+
+    A worker of the runner's pool passes each event on to the parent, which can then kill a
+    killed worker's kernels. ``None`` removes the listener.
+    """
+    _LISTENER.clear()
+    if listener is not None:
+        _LISTENER.append(listener)
+
+
+def _notify(event: str, pid: int | None) -> None:
+    if pid is None:
+        return
+    for listener in list(_LISTENER):
+        try:
+            listener(event, pid)
+        except Exception:  # noqa: BLE001 - a lost notice must not fail the notebook
+            pass
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` is running (a zombie, dead but not yet reaped, is not).
+
+    Examples
+    --------
+    >>> pid_alive(os.getpid())
+    True
+    """
+    if pid <= 0:
+        return False
+    if os.name == "nt":  # pragma: no cover - Windows; os.kill would terminate the process
+        return _pid_alive_windows(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists, and belongs to someone else
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in {"Z", "X"}
+
+
+def _pid_alive_windows(pid: int) -> bool:  # pragma: no cover - Windows
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return False
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
+
+
+def kill_process_group(pid: int) -> bool:
+    """Kill the process group led by ``pid`` (a kernel and whatever it started); True if one was killed.
+
+    Only a process that leads its own group (as every kernel does: it starts a new session)
+    is killed, so a stale pid taken over by an unrelated process is left alone.
+    """
+    if not hasattr(os, "killpg"):  # pragma: no cover - Windows: the kernel polls its parent
+        return False
+    try:
+        if os.getpgid(pid) != pid:
+            return False
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        return False
+    return True
 
 
 @contextmanager
@@ -81,6 +190,7 @@ def manager_class():
             try:
                 await super()._async_launch_kernel(kernel_cmd, **kw)
                 _MANAGERS.append(self)
+                _notify("started", _kernel_pid(self))
             finally:
                 _unblock(old)
                 for key in ("stderr", "stdout"):
@@ -92,6 +202,11 @@ def manager_class():
     return _TRACKED
 
 
+def _kernel_pid(km) -> int | None:
+    proc = getattr(getattr(km, "provisioner", None), "process", None)
+    return getattr(proc, "pid", None)
+
+
 def kill_kernels() -> int:
     """Kill every kernel this process started that is still running; return how many.
 
@@ -101,8 +216,12 @@ def kill_kernels() -> int:
     """
     killed = 0
     while _MANAGERS:
-        km = _MANAGERS.pop()
+        try:
+            km = _MANAGERS.pop()
+        except IndexError:  # emptied by the watchdog thread at the same moment
+            break
         proc = getattr(getattr(km, "provisioner", None), "process", None)
+        _notify("stopped", getattr(proc, "pid", None))
         if proc is not None and proc.poll() is None:
             try:
                 if hasattr(os, "killpg"):
@@ -121,25 +240,73 @@ def kill_kernels() -> int:
 
 
 def _on_term(signum, frame):  # pragma: no cover - runs in a worker being terminated
+    _LISTENER.clear()  # the parent is stopping us (or gone): tell it nothing more
     kill_kernels()
     os._exit(128 + signum)
 
 
-def worker_init(env: dict[str, str] | None = None) -> None:
+def worker_init(env: dict[str, str] | None = None, parent_pid: int | None = None) -> None:
     """Set up a worker process of the runner's pool.
 
     Ctrl-C at the terminal reaches every process in the foreground group: workers ignore
     it and leave the stopping to the parent, which terminates them (SIGTERM); a worker
     then kills its kernels and exits at once.
+
+    Parameters
+    ----------
+    env : dict, optional
+        Environment variables for the worker and its kernels (``TMPDIR`` included: the
+        worker's own temporary files go there too).
+    parent_pid : int, optional
+        The run's process. If given, the worker dies with it: on Linux the kernel sends the
+        worker SIGTERM when its parent dies (``PR_SET_PDEATHSIG``), and everywhere a
+        watchdog thread checks every half second that the parent is still running; either
+        way the worker kills its kernels and exits.
     """
     import logging
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_term)
+    if hasattr(signal, "pthread_sigmask"):  # the pool starts a worker with both blocked
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     if env:
         os.environ.update(env)
+    os.environ[WORKER_PID_VARIABLE] = str(os.getpid())
+    tempfile.tempdir = None  # read TMPDIR again (a forked worker has the parent's cached value)
     # papermill/nbclient log a kernel that fails to start; the runner reports it itself
     logging.getLogger("papermill").addHandler(logging.NullHandler())
+    if parent_pid is not None:
+        _die_with_parent(parent_pid)
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    first_ppid = os.getppid()
+    if sys.platform.startswith("linux") and first_ppid == parent_pid:
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the watchdog remains
+            pass
+    if _parent_gone(parent_pid, first_ppid):  # died before prctl took effect
+        _on_term(int(signal.SIGTERM), None)
+    threading.Thread(target=_watch_parent, args=(parent_pid, first_ppid), name="cprstats-watchdog", daemon=True).start()
+
+
+def _parent_gone(parent_pid: int, first_ppid: int) -> bool:
+    if os.name == "nt":  # pragma: no cover - Windows: the parent's process handle
+        parent = multiprocessing.parent_process()
+        return parent is not None and not parent.is_alive()
+    # a parent that dies hands its children to init (or a subreaper): the parent id changes
+    return os.getppid() != first_ppid or not pid_alive(parent_pid)
+
+
+def _watch_parent(parent_pid: int, first_ppid: int) -> None:  # pragma: no cover - a thread of a worker
+    while True:
+        time.sleep(_WATCH_SECONDS)
+        if _parent_gone(parent_pid, first_ppid):
+            _LISTENER.clear()
+            kill_kernels()
+            os._exit(70)
 
 
 def ensure_kernel(kernel_name: str = KERNEL_NAME, *, prefix: str | None = None) -> dict[str, str]:

@@ -1,9 +1,22 @@
 """The worker pool of `cprstats.runner.execution`: jobs, progress, finished folders, and stopping cleanly.
 
-One job is one notebook for one region and period. Jobs go to a pool of worker processes
-(`cprstats.runner.jobs.execute_one` in each); the parent reports each finished notebook and,
-when every notebook of a region and period has finished, gathers their files into the
-region/period folder with its manifest (`cprstats.runner.files.gather_group`).
+One job is one notebook for one region and period. Jobs go to ``jobs`` worker processes
+(`worker_main`, which calls `cprstats.runner.jobs.execute_one`); the parent reports each
+finished notebook and, when every notebook of a region and period has finished, gathers
+their files into the region/period folder with its manifest
+(`cprstats.runner.files.gather_group`).
+
+The parent gives each worker one job at a time over the worker's own pipe and watches the
+pipes and the workers' sentinels together. So a worker that dies outside a notebook (killed
+by the system when memory runs out, a crash in a compiled library) is noticed at once: the
+notebook it was running is reported as failed, naming the worker's end, its kernels are
+killed, a new worker takes its place and the other notebooks go on. Nothing waits for an
+answer that will never come.
+
+Workers start with ``fork`` where there is one (they inherit the imported modules and
+start warm), else with ``spawn`` (Windows); the environment variable
+``CPRSTATS_START_METHOD`` (``fork``, ``spawn``, ``forkserver``) chooses another, which is
+how the tests run the pool with ``spawn`` on Linux.
 
 While the pool runs, SIGINT and SIGTERM raise `RunInterrupted` in the parent, which then
 ignores further signals, terminates the workers (each kills its kernels on SIGTERM) and
@@ -13,29 +26,70 @@ re-raises; `cprstats.runner.execution.run` removes the staging folder.
 from __future__ import annotations
 
 import multiprocessing
-import queue
+import os
 import signal
 import sys
 import threading
-from collections import Counter
+import time
+from collections import Counter, deque
+from collections.abc import Callable
 from contextlib import contextmanager
-from functools import partial
+from dataclasses import dataclass, field
 from importlib import import_module
+from multiprocessing.connection import wait as wait_any
 from pathlib import Path
 from typing import Any
 
-from cprstats.errors import RunInterrupted
+from cprstats.errors import ParameterError, RunInterrupted
 from cprstats.runner.data import scope_size
-from cprstats.runner.files import gather_group, git_info, move_into_place, now_iso, versions
+from cprstats.runner.files import (
+    data_record,
+    gather_group,
+    git_info,
+    manifest_parameters,
+    move_into_place,
+    now_iso,
+    versions,
+)
 from cprstats.runner.jobs import execute_one
-from cprstats.runner.kernels import KERNEL_NAME, worker_init
+from cprstats.runner.kernels import KERNEL_NAME, kill_kernels, kill_process_group, set_kernel_listener, worker_init
+from cprstats.runner.options import find_root
 
-__all__ = ["execute_jobs", "run_job", "Progress", "Interrupts", "start_method"]
+__all__ = [
+    "START_METHOD_VARIABLE",
+    "execute_jobs",
+    "run_job",
+    "worker_main",
+    "Progress",
+    "Interrupts",
+    "start_method",
+]
+
+#: Environment variable that chooses how worker processes start (see `start_method`).
+START_METHOD_VARIABLE = "CPRSTATS_START_METHOD"
+_POLL_SECONDS = 0.25  # the parent wakes up this often, so a signal is handled promptly
+_STOP_SECONDS = 5.0  # how long a terminated worker gets to kill its kernels and exit
+_IDLE_DEATHS = 3  # workers dying without a job, in a row, before the remaining jobs are given up
 
 
 def start_method() -> str:
-    """``"fork"`` where available (workers inherit the imported modules), else ``"spawn"``."""
-    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    """How worker processes start: ``CPRSTATS_START_METHOD`` if set, else ``"fork"`` where available, else ``"spawn"``.
+
+    Raises
+    ------
+    ParameterError
+        If ``CPRSTATS_START_METHOD`` names a method this platform does not have.
+    """
+    available = multiprocessing.get_all_start_methods()
+    wanted = os.environ.get(START_METHOD_VARIABLE, "").strip()
+    if wanted:
+        if wanted not in available:
+            raise ParameterError(
+                f"{START_METHOD_VARIABLE}={wanted!r} is not a start method on this platform; "
+                f"use one of {', '.join(available)} (or leave it unset)"
+            )
+        return wanted
+    return "fork" if "fork" in available else "spawn"
 
 
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
@@ -50,27 +104,116 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     return {"region": job["region"], "period": job["period"], "notebook": nb, **res}
 
 
-def _crashed(job: dict[str, Any], q, exc: BaseException) -> None:
-    q.put(
-        {
-            "region": job["region"],
-            "period": job["period"],
-            "notebook": job["notebook"],
-            "status": "failed",
-            "seconds": 0.0,
-            "attempts": 1,
-            "html": None,
-            "html_error": None,
-            "error": {
-                "kind": "worker",
-                "cell": None,
-                "exec_count": None,
-                "ename": type(exc).__name__,
-                "evalue": str(exc),
-            },
-            "message": f"the worker process failed: {type(exc).__name__}: {exc}",
-        }
-    )
+def _failure(job: dict[str, Any], ename: str, evalue: str, message: str, seconds: float = 0.0) -> dict[str, Any]:
+    return {
+        "region": job["region"],
+        "period": job["period"],
+        "notebook": job["notebook"],
+        "status": "failed",
+        "seconds": seconds,
+        "attempts": 1,
+        "html": None,
+        "html_error": None,
+        "error": {"kind": "worker", "cell": None, "exec_count": None, "ename": ename, "evalue": evalue},
+        "message": message,
+    }
+
+
+def _crashed(job: dict[str, Any], exc: BaseException) -> dict[str, Any]:
+    text = f"{type(exc).__name__}: {exc}"
+    return _failure(job, type(exc).__name__, str(exc), f"the worker process failed: {text}")
+
+
+def _how_it_ended(exitcode: int | None) -> str:
+    if exitcode is None:
+        return "it stopped answering"
+    if exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        oom = " (the system kills a process with SIGKILL when memory runs out)" if name == "SIGKILL" else ""
+        return f"killed by {name}{oom}"
+    return f"it exited with code {exitcode}"
+
+
+def worker_main(conn, env: dict[str, str], parent_pid: int) -> None:
+    """A worker process: run the jobs the parent sends over ``conn`` until told to stop (``None``).
+
+    Each job is ``(index, job)``; the worker answers ``("done", index, result)`` (see `run_job`)
+    and reports each kernel it starts and stops (``("kernel", "started" | "stopped", pid)``), so
+    the parent can kill them if this worker is killed.
+    """
+    worker_init(env, parent_pid)
+
+    def tell(event: str, pid: int) -> None:
+        conn.send(("kernel", event, pid))
+
+    set_kernel_listener(tell)
+    try:
+        while True:
+            try:
+                msg = conn.recv()
+            except (EOFError, OSError):
+                break
+            if msg is None:
+                break
+            index, job = msg
+            try:
+                res = run_job(job)
+            except Exception as exc:  # noqa: BLE001 - reported as the notebook's failure
+                res = _crashed(job, exc)
+            try:
+                conn.send(("done", index, res))
+            except OSError:
+                break
+    finally:
+        set_kernel_listener(None)
+        kill_kernels()
+
+
+@dataclass(eq=False)
+class _Worker:
+    """The parent's view of a worker: its process, its pipe, its job and its kernels."""
+
+    process: Any
+    conn: Any
+    job: int | None = None
+    started: float = 0.0
+    kernels: set[int] = field(default_factory=set)
+
+
+def _start_worker(ctx, env: dict[str, str], on_worker: Callable[[int], None] | None) -> _Worker:
+    parent_end, child_end = ctx.Pipe(duplex=True)
+    proc = ctx.Process(target=worker_main, args=(child_end, env, os.getpid()), name="cprstats-worker", daemon=True)
+    # the worker starts with SIGINT and SIGTERM blocked, until worker_init has set its own handlers
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held) if hasattr(signal, "pthread_sigmask") else None
+    try:
+        proc.start()
+    finally:
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    child_end.close()  # so that the worker's death closes the pipe for the parent
+    if on_worker is not None:
+        on_worker(proc.pid)
+    return _Worker(proc, parent_end)
+
+
+def _bury(worker: _Worker) -> None:
+    """Make sure a worker and its kernels are gone (after it died or was told to stop)."""
+    proc = worker.process
+    proc.join(timeout=_STOP_SECONDS if proc.exitcode is None else 0)
+    if proc.exitcode is None:
+        proc.kill()
+        proc.join(timeout=_STOP_SECONDS)
+    for pid in worker.kernels:  # normally gone already (the worker killed them, or they saw it die)
+        kill_process_group(pid)
+    worker.kernels.clear()
+    try:
+        worker.conn.close()
+    except OSError:  # pragma: no cover
+        pass
 
 
 class Progress:
@@ -194,12 +337,18 @@ def execute_jobs(
     *,
     guard: Interrupts | None = None,
     progress: bool = True,
+    on_worker: Callable[[int], None] | None = None,
 ) -> list[dict]:
     """Run every notebook x region x period; return one result dict per job (see `run_job`).
 
     With a ``guard`` (an active `Interrupts`), a signal stops the pool and its kernels and
     `RunInterrupted` is raised, listing the region/period folders that were finished.
+    ``on_worker`` is called with the process id of each worker started.
+
+    A worker that dies while running a notebook fails that notebook (``error["kind"]`` is
+    ``"worker"``, the message says how the worker ended); a new worker runs the rest.
     """
+    method = start_method()
     import jupyter_client  # noqa: F401 - import before forking, so workers start warm
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
@@ -215,10 +364,10 @@ def execute_jobs(
     common = {
         "versions": versions(),
         "git": git_info(),
-        "data": source.record(),
+        "data": data_record(source),
         "started": now_iso(),
         "jobs": opts.jobs,
-        "notebook_dir": str(opts.notebook_dir.resolve()),
+        "notebook_dir": _where(opts.notebook_dir),
         "kernel": {"name": KERNEL_NAME, "python": sys.executable},
     }
     report = Progress(len(targets) * len(opts.notebooks), progress)
@@ -229,7 +378,7 @@ def execute_jobs(
             **common,
             "region": region,
             "period": period,
-            "parameters": params,
+            "parameters": manifest_parameters(params, source),
             "n_children": n,
             "notebooks_run": list(opts.notebooks),
         }
@@ -251,46 +400,147 @@ def execute_jobs(
     by_group: dict[tuple[str, str], list[dict]] = {g: [] for g in remaining}
     results: list[dict] = []
     kept: list[str] = []
-    q: queue.SimpleQueue = queue.SimpleQueue()
+
+    def finish(res: dict[str, Any]) -> None:
+        results.append(res)
+        report.tick(res)
+        group = (res["region"], res["period"])
+        by_group[group].append(res)
+        remaining[group] -= 1
+        if remaining[group] == 0:
+            with guard.critical():
+                assembled = gather_group(stage / group[0] / group[1], by_group[group], base[group])
+                move_into_place(assembled, targets[group], stage / ".trash")
+                kept.append("/".join(group))
 
     guard = guard if guard is not None else Interrupts()
-    pool = None
+    workers: list[_Worker] = []
     try:
-        ctx = multiprocessing.get_context(start_method())
-        pool = ctx.Pool(min(opts.jobs, len(jobs)), initializer=worker_init, initargs=(env,))
-        for job in jobs:
-            pool.apply_async(run_job, (job,), callback=q.put, error_callback=partial(_crashed, job, q))
-        pool.close()
+        ctx = multiprocessing.get_context(method)
+        size = min(opts.jobs, len(jobs))
+        for _ in range(size):
+            with guard.critical():  # a signal waits until the new worker is on the list
+                workers.append(_start_worker(ctx, env, on_worker))
+        pending = deque(range(len(jobs)))
+        idle_deaths, last_end = 0, ""
         while len(results) < len(jobs):
-            try:
-                res = q.get(timeout=0.25)  # wake up regularly so a signal is handled promptly
-            except queue.Empty:
-                continue
-            results.append(res)
-            report.tick(res)
-            group = (res["region"], res["period"])
-            by_group[group].append(res)
-            remaining[group] -= 1
-            if remaining[group] == 0:
+            for w in workers:  # one job to each idle worker
+                if w.job is None and pending:
+                    index = pending.popleft()
+                    try:
+                        w.conn.send((index, jobs[index]))
+                    except OSError:  # it has just died: its sentinel says so below
+                        pending.appendleft(index)
+                        continue
+                    w.job, w.started = index, time.perf_counter()
+            finished = len(results)
+            dead = _wait(workers, finish)
+            if len(results) > finished:  # notebooks still get run
+                idle_deaths = 0
+            for w in dead:
+                workers.remove(w)
+                _bury(w)
+                end = _how_it_ended(w.process.exitcode)
+                if w.job is not None:
+                    job = jobs[w.job]
+                    where = f"{job['region']}/{job['period']}/{job['notebook']}"
+                    finish(
+                        _failure(
+                            job,
+                            "WorkerDied",
+                            f"the worker process (pid {w.process.pid}) running {where} died: {end}",
+                            f"the worker process running it (pid {w.process.pid}) died: {end}",
+                            time.perf_counter() - w.started,
+                        )
+                    )
+                    idle_deaths = 0
+                else:
+                    idle_deaths, last_end = idle_deaths + 1, end
+            if idle_deaths >= _IDLE_DEATHS and pending:  # workers die before running anything
+                while pending:
+                    job = jobs[pending.popleft()]
+                    reason = f"not run: {idle_deaths} worker processes in a row died before running a notebook"
+                    finish(_failure(job, "WorkerDied", f"{reason} (the last: {last_end})", f"{reason} ({last_end})"))
+            busy = sum(w.job is not None for w in workers)
+            while pending and len(workers) < min(size, len(pending) + busy):  # replace the dead
                 with guard.critical():
-                    assembled = gather_group(stage / group[0] / group[1], by_group[group], base[group])
-                    move_into_place(assembled, targets[group], stage / ".trash")
-                    kept.append("/".join(group))
-        pool.join()
+                    workers.append(_start_worker(ctx, env, on_worker))
+        _close(workers)
     except RunInterrupted as exc:
         guard.ignore()
-        _stop(pool)
+        _stop(workers)
         raise RunInterrupted(exc.signal, kept) from None
     except BaseException:
         guard.ignore()
-        _stop(pool)
+        _stop(workers)
         raise
     finally:
         report.close()
     return results
 
 
-def _stop(pool) -> None:
-    if pool is not None:
-        pool.terminate()  # SIGTERM to each worker: it kills its kernels and exits
-        pool.join()
+def _wait(workers: list[_Worker], finish: Callable[[dict[str, Any]], None]) -> list[_Worker]:
+    """Wait a moment for a message or a death; handle the messages; return the workers that died."""
+    by_handle: dict[Any, _Worker] = {}
+    for w in workers:
+        by_handle[w.conn] = w
+        by_handle[w.process.sentinel] = w
+    dead: list[_Worker] = []
+    for handle in wait_any(list(by_handle), timeout=_POLL_SECONDS):
+        w = by_handle[handle]
+        if w in dead:
+            continue
+        if handle is w.conn and _receive(w, finish):
+            continue
+        while _receive(w, finish, block=False):  # what it sent before it died
+            pass
+        dead.append(w)
+    return dead
+
+
+def _receive(w: _Worker, finish: Callable[[dict[str, Any]], None], *, block: bool = True) -> bool:
+    """Handle one message from ``w``; False if there is none (with ``block``: the pipe is closed)."""
+    try:
+        if not block and not w.conn.poll():
+            return False
+        msg = w.conn.recv()
+    except (EOFError, OSError):
+        return False
+    if msg[0] == "done":
+        w.job = None
+        finish(msg[2])
+    elif msg[0] == "kernel":
+        (w.kernels.add if msg[1] == "started" else w.kernels.discard)(msg[2])
+    return True
+
+
+def _close(workers: list[_Worker]) -> None:
+    """Tell idle workers to stop and wait for them."""
+    for w in workers:
+        try:
+            w.conn.send(None)
+        except OSError:
+            pass
+    for w in workers:
+        _bury(w)
+
+
+def _stop(workers: list[_Worker]) -> None:
+    """Terminate every worker (SIGTERM: each kills its kernels and exits), then make sure they are gone."""
+    for w in workers:
+        if w.process.exitcode is None:
+            try:
+                w.process.terminate()
+            except OSError:  # pragma: no cover - already gone
+                pass
+    for w in workers:
+        _bury(w)
+
+
+def _where(folder: Path) -> str:
+    """A folder as the manifest records it: relative to the repository when inside it, else its name."""
+    folder = folder.resolve()
+    try:
+        return folder.relative_to(find_root().resolve()).as_posix()
+    except ValueError:
+        return folder.name
