@@ -34,6 +34,7 @@ LANG = "en"           # "en" or "cy"
 THRESHOLD = 5         # counts from 1 to THRESHOLD - 1 are suppressed below all-Wales
 SUPPRESS = None       # None: the default policy; False: an analyst's explicit, recorded opt-out
 OUTPUT_DIR = "."      # where this notebook writes its figures/, tables/ and report.json
+CODEBOOK = None       # None: the packaged codebook; or the path of a researcher's own codebook YAML
 
 # %% tags=["injected-parameters"]
 # Parameters
@@ -50,7 +51,7 @@ import cprstats
 
 # %%
 rep = cprstats.Report(data=DATA, region=REGION, period=PERIOD, lang=LANG, threshold=THRESHOLD,
-                      suppress=SUPPRESS, output_dir=OUTPUT_DIR, notebook="06_published_findings")
+                      suppress=SUPPRESS, output_dir=OUTPUT_DIR, notebook="06_published_findings", codebook=CODEBOOK)
 rep.intro(cprstats.t("notebook.06_published_findings", LANG))
 
 # %%

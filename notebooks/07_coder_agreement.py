@@ -32,6 +32,7 @@ CODER_B = "double_coding_b"   # coder B
 LANG = "en"
 CI_LEVEL = 0.95
 OUTPUT_DIR = "."
+CODEBOOK = None               # None: the packaged codebook; or the path of a researcher's own codebook YAML
 
 # %% tags=["injected-parameters"]
 # Parameters
@@ -47,7 +48,7 @@ THRESHOLD = 5
 import cprstats
 
 # %%
-rep = cprstats.Report(data=CODER_A, lang=LANG, output_dir=OUTPUT_DIR, notebook="07_coder_agreement")
+rep = cprstats.Report(data=CODER_A, lang=LANG, output_dir=OUTPUT_DIR, notebook="07_coder_agreement", codebook=CODEBOOK)
 rep.intro(cprstats.t("notebook.07_coder_agreement", LANG))
 
 # %%
@@ -60,7 +61,7 @@ rep.heading("agreement")
 # Cytundeb fesul newidyn a fesul opsiwn pob newidyn ymateb lluosog. Gall kappa fod yn isel pan fo cytundeb yn uchel os yw cod yn brin neu'n gyffredin iawn (paradocs kappa); mae PABAK yn addasu ar gyfer hynny, felly darllenwch nhw gyda'i gilydd.
 
 # %%
-agree = cprstats.agreement(CODER_A, CODER_B, ci_level=CI_LEVEL)
+agree = cprstats.agreement(CODER_A, CODER_B, ci_level=CI_LEVEL, codebook=CODEBOOK)
 rep.agreement_table(agree, name="agreement")
 
 # %% tags=["remove-cell"]
@@ -74,4 +75,4 @@ rep.agreement_lines(agree)
 # Yr anghytundebau i'w datrys, fesul adolygiad (wedi'u hysgrifennu'n llawn i'r ffolder tablau).
 
 # %%
-rep.disagreements(cprstats.disagreements(CODER_A, CODER_B), name="disagreements")
+rep.disagreements(cprstats.disagreements(CODER_A, CODER_B, codebook=CODEBOOK), name="disagreements")

@@ -128,3 +128,28 @@ def test_format_table_alt_text_dictionary_and_template(custom, lang, tmp_path):
     words = " ".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
     comments = " ".join(c.comment.text for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment)
     assert all(new in words + comments for new in _renamed(lang)), lang
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["cy"])
+def test_cprstats_run_carries_the_codebook_into_every_report(custom, lang, tmp_path):
+    """``cprstats run --codebook FILE``: the notebooks get it as CODEBOOK, the report shows its labels."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "cprstats", "run", "--region", "wales", "--notebook", "03_themes_and_learning"]
+    args += ["--notebook-dir", str(repo / "notebooks"), "--lang", lang, "--codebook", str(custom)]
+    proc = subprocess.run(
+        [*args, "--output", str(out), "-q"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    folder = out / "wales" / "all"
+    html = (folder / "03_themes_and_learning.html").read_text(encoding="utf-8")
+    assert all(pair[lang][1] in html for pair in RENAMED["themes"].values())
+    assert all(pair[lang][0] not in html for pair in RENAMED["themes"].values())
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "ok"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from cprstats.cli.common import print_problems
+from cprstats.cli.common import add_codebook_option, print_problems
 from cprstats.errors import CodingError
 from cprstats.runner.execution import RunInterrupted
 from cprstats.runner.execution import run as run_notebooks
@@ -71,6 +71,7 @@ def add_arguments(parser):
         metavar="DIR",
         help="where the notebooks are (default: the repository's notebooks/)",
     )
+    add_codebook_option(parser)
     parser.add_argument("--force", action="store_true", help="replace region/period folders that already hold outputs")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
@@ -106,6 +107,7 @@ def run(args) -> int:
             suppress=args.suppress,
             force=args.force,
             notebook_dir=args.notebook_dir,
+            codebook=args.codebook,
             progress=not args.quiet,
         )
     except CodingError as exc:

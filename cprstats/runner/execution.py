@@ -147,6 +147,9 @@ def run(
         Replace region/period folders that already hold outputs (otherwise `ParameterError`).
     notebook_dir : path, optional
         Where the notebooks are (default ``<repo>/notebooks``).
+    codebook : path, optional
+        A researcher's own codebook YAML: it checks the options and codes the forms here, and
+        every notebook gets it as its ``CODEBOOK`` parameter, so its labels reach every report.
     progress : bool, default True
         Report each finished notebook on stderr (a bar on a terminal, a line each otherwise).
 

@@ -109,6 +109,7 @@ class RunOptions:
     force: bool
     notebook_dir: Path
     output: Path
+    codebook: Path | None = None  # a researcher's own codebook YAML, passed to every notebook as CODEBOOK
 
 
 def _hint(value: Any, allowed: Sequence[str]) -> str:
@@ -194,4 +195,12 @@ def check_options(
     out = Path(output)
     if out.exists() and not out.is_dir():
         raise ParameterError(f"output={str(out)!r} is a file; give a folder for the run's outputs")
-    return RunOptions(names, regions, periods, lang, jobs, threshold, suppress, force, folder, out)
+    own = None
+    if codebook is not None:
+        if not isinstance(codebook, (str, os.PathLike)):
+            raise ParameterError(
+                f"codebook={type(codebook).__name__} is not allowed; give the path of a codebook YAML file, "
+                "which every notebook's kernel then loads"
+            )
+        own = Path(codebook).resolve()  # checked above by resolve(); kernels run in other folders
+    return RunOptions(names, regions, periods, lang, jobs, threshold, suppress, force, folder, out, own)

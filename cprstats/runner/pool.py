@@ -306,6 +306,8 @@ def _parameters(source, region: str, period: str, opts) -> dict[str, Any]:
         "THRESHOLD": opts.threshold,
         "SUPPRESS": opts.suppress,
         "OUTPUT_DIR": ".",
+        # only when given, so the default runs inject exactly the parameters the notebooks declare
+        **({"CODEBOOK": str(opts.codebook)} if getattr(opts, "codebook", None) is not None else {}),
     }
 
 
