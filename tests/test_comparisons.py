@@ -192,3 +192,44 @@ def test_large_data_stays_fast_and_uses_chi_squared_where_enumeration_is_too_big
     )
     res = compare(df, "flag", by="grp").iloc[0]
     assert res.test == "pearson_chi2" and 0 <= res.p_value <= 1 and res.statistic > 0
+
+
+# --------------------------------------------------------------------------- issue 15
+def test_risk_ratio_columns_match_published_koopman_interval():
+    # Perondi et al. (2004), 7/34 against 1/34: Koopman score interval 1.2209 to 42.5757 (Fagerland,
+    # Lydersen & Laake 2017, chapter 4; R package contingencytables, tests/testthat/test-chapter4.R)
+    row = compare(_frame({"ref": (1, 34), "grp": (7, 34)}), "flag", by="grp").iloc[0]
+    assert row.risk_ratio == pytest.approx(7.0)
+    assert (row.rr_ci_low, row.rr_ci_high) == pytest.approx((1.2209, 42.5757), abs=5e-5)
+    assert math.isnan(row.p_value_se)
+
+
+def test_risk_ratio_with_zero_counts():
+    res = compare(_frame({"ref": (3, 12), "grp": (0, 10)}), "flag", by="grp").iloc[0]
+    assert res.risk_ratio == 0.0 and res.rr_ci_low == 0.0 and 0 < res.rr_ci_high < math.inf
+    res = compare(_frame({"ref": (0, 12), "grp": (3, 10)}), "flag", by="grp").iloc[0]
+    assert res.risk_ratio == math.inf and res.rr_ci_high == math.inf and res.rr_ci_low > 0
+    res = compare(_frame({"ref": (0, 12), "grp": (0, 10)}), "flag", by="grp").iloc[0]
+    assert math.isnan(res.risk_ratio) and math.isnan(res.rr_ci_low) and math.isnan(res.rr_ci_high)
+
+
+def test_six_boards_get_the_exact_test_equal_to_r():
+    # R 4.2.2: fisher.test(rbind(x, n - x))$p.value with x = c(12, 5, 9, 3, 8, 6),
+    # n = c(30, 22, 28, 18, 27, 25) (150 reviews): 0.588161602973519 (tests/test_reference_r.py)
+    boards = dict(zip("ABCDEF", zip([12, 5, 9, 3, 8, 6], [30, 22, 28, 18, 27, 25])))
+    row = compare(_frame(boards), "flag", by="grp").iloc[0]
+    assert row.test == "fisher_freeman_halton_exact" and math.isnan(row.p_value_se)
+    assert row.p_value == pytest.approx(0.588161602973519, abs=1e-9)
+    assert math.isnan(row.risk_ratio) and math.isnan(row.rr_ci_low)
+
+
+def test_monte_carlo_joint_test_shows_its_standard_error():
+    # 30,000 reviews with one board of 3: an expected count below 5, and an exact test over budget
+    rng = np.random.default_rng(1)
+    n = 30_000
+    g = rng.choice(list("ABCDE"), n).astype(object)
+    g[:3] = "F"
+    df = pd.DataFrame({"grp": pd.Categorical(g), "flag": pd.array(rng.random(n) < 0.3, dtype="boolean")})
+    row = compare(df, "flag", by="grp", n_resamples=4999, seed=5).iloc[0]
+    assert row.test == "fisher_freeman_halton_monte_carlo"
+    assert row.p_value_se == pytest.approx(math.sqrt(row.p_value * (1 - row.p_value) / 4999))

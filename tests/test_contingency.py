@@ -192,3 +192,66 @@ def test_exact_trend_by_dynamic_programme_equals_enumeration():
 def test_exact_trend_falls_back_to_normal_approximation_when_too_large():
     z, p, _, test = ct.cochran_armitage([83, 90, 129, 70], [86, 93, 136, 82], [1, 2, 3, 4], max_tables=10)
     assert test == "cochran_armitage" and p == pytest.approx(0.004132, abs=5e-7)
+
+
+# --------------------------------------------------------------------------- exact r x c (issue 15)
+def test_exact_test_agrees_with_brute_force_enumeration():
+    # First principles for r x c: list every table with the observed margins, its multivariate
+    # hypergeometric probability, and sum those no more probable than the observed one (R's
+    # tolerance). Small random tables, 2 to 3 rows, 2 to 4 columns.
+    from scipy.special import gammaln
+
+    def brute(t):
+        t = np.asarray(t)
+        rows, cols = t.sum(axis=1), t.sum(axis=0)
+        n = t.sum()
+
+        def tables(r, c):
+            if len(c) == 1:
+                yield [[v] for v in r]
+                return
+            for first in itertools.product(*[range(min(v, c[0]) + 1) for v in r]):
+                if sum(first) == c[0]:
+                    for rest in tables([v - f for v, f in zip(r, first)], c[1:]):
+                        yield [[f] + x for f, x in zip(first, rest)]
+
+        const = gammaln(rows + 1).sum() + gammaln(cols + 1).sum() - gammaln(n + 1)
+        logp = np.array([const - gammaln(np.array(x) + 1).sum() for x in tables(list(rows), list(cols))])
+        obs = const - gammaln(t + 1).sum()
+        tol = math.log1p(1e-7) if t.shape == (2, 2) else 3.45254e-7
+        return np.exp(logp[logp <= obs + tol]).sum()
+
+    rng = np.random.default_rng(8)
+    for _ in range(40):
+        shape = (int(rng.integers(2, 4)), int(rng.integers(2, 5)))
+        t = rng.integers(0, 5, size=shape)
+        if (t.sum(axis=0) == 0).any() or (t.sum(axis=1) == 0).any():
+            continue
+        assert ct.fisher_exact_p(t) == pytest.approx(brute(t), abs=1e-12)
+
+
+def test_table_test_never_uses_chi_squared_with_a_small_expected_count():
+    table = [[0, 3, 2], [6, 5, 1]]  # expected counts below 5
+    res = ct.table_test(table, max_work=0, n_resamples=5000, seed=3)
+    assert res.test == "fisher_freeman_halton_monte_carlo" and res.p_value_se > 0
+    res = ct.independence_table_test([83, 90, 129, 70], [86, 93, 136, 82], max_tables=0)
+    assert res.test == "pearson_chi2" and math.isnan(res.p_value_se)  # every expected count >= 5
+
+
+def test_table_test_nothing_to_test_and_bad_tables():
+    res = ct.table_test([[3, 4], [0, 0]])
+    assert res.test is None and math.isnan(res.p_value)
+    with pytest.raises(ParameterError):
+        ct.table_test([[1.5, 2], [3, 4]])
+    with pytest.raises(ParameterError):
+        ct.fisher_exact_p([[-1, 2], [3, 4]])
+
+
+def test_large_balanced_six_board_table_is_quick():
+    # 2 x 6 with 1,000 reviews: exact in well under a second
+    import time
+
+    x, n = [80, 95, 70, 88, 91, 76], [160, 170, 150, 175, 180, 165]
+    start = time.perf_counter()
+    stat, p, test = ct.independence_test(x, n)
+    assert time.perf_counter() - start < 5.0 and test == "fisher_freeman_halton_exact" and 0 < p < 1

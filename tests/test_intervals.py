@@ -17,12 +17,12 @@ from scipy.stats import beta, nchypergeom_fisher, norm
 
 from cprstats.errors import ParameterError
 from cprstats.stats.intervals import (
-    EXACT_OR_SUPPORT,
     METHODS,
     check_ci_level,
     difference_ci,
     odds_ratio_ci,
     proportion_ci,
+    risk_ratio_ci,
 )
 
 # Newcombe RG (1998) Stat Med 17:857-872, Table I: 95% intervals, 4 decimals.
@@ -176,8 +176,8 @@ def test_odds_ratio_matches_r_fisher_test(table, estimate, interval, source):
 
 @pytest.mark.parametrize("table", [(3, 1, 1, 3), (21, 3, 14, 10), (2, 10, 15, 3), (0, 5, 3, 4)])
 def test_exact_odds_ratio_limits_solve_their_defining_equations(table):
-    # Agresti (2002) chapter 3, exact conditional inference: the limits are the odds ratios at which each one-sided exact
-    # (conditional, noncentral hypergeometric) tail probability of the observed a equals alpha/2;
+    # Agresti (2002) chapter 3, exact conditional inference: the limits are the odds ratios at which each
+    # one-sided exact (conditional, noncentral hypergeometric) tail probability of the observed a equals alpha/2;
     # the conditional MLE makes the conditional mean equal to a.
     a, b, c, d = table
     est, low, high, _ = odds_ratio_ci(a, b, c, d)
@@ -200,16 +200,22 @@ def test_odds_ratio_of_empty_margin_is_nan():
     assert math.isnan(est) and math.isnan(low) and math.isnan(high) and how == ""
 
 
-def test_large_tables_use_woolf_which_agrees_with_the_exact_interval():
+def test_large_tables_use_the_exact_interval_too():
+    # Until issue 15 a large table without a cell below 5 got Woolf's logit interval (pinned here as
+    # "woolf"). The exact interval is now used throughout; on a large balanced table it is close
+    # to Woolf's (1955) exp(log OR +/- z * sqrt(1/a + 1/b + 1/c + 1/d)), computed here by hand ...
     a, b, c, d = 2500, 7500, 2000, 8000
     est, low, high, how = odds_ratio_ci(a, b, c, d)
-    assert how == "woolf"
-    # Woolf (1955): exp(log OR +/- z * sqrt(1/a + 1/b + 1/c + 1/d)), computed here by hand
+    assert how == "fisher_conditional"
     se = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
     z = norm.ppf(0.975)
-    assert est == pytest.approx(a * d / (b * c), rel=1e-12)
-    assert (low, high) == pytest.approx((est * math.exp(-z * se), est * math.exp(z * se)), rel=1e-12)
-    assert min(a + b, a + c) + 1 > EXACT_OR_SUPPORT
+    woolf = a * d / (b * c)
+    assert (est, low, high) == pytest.approx((woolf, woolf * math.exp(-z * se), woolf * math.exp(z * se)), rel=1e-3)
+    # ... but not on a large table with one small cell, where Woolf's 0.000139 to 0.000802 is wrong:
+    # R 4.2.2, fisher.test(matrix(c(5, 6000, 9995, 4000), 2)) with its uniroot calls at tol = 1e-13
+    # (tests/test_reference_r.py): estimate 0.0003335832159, interval 0.000108191247 to 0.0007798118501.
+    est, low, high, how = odds_ratio_ci(5, 9995, 6000, 4000)
+    assert (est, low, high) == pytest.approx((0.0003335832159, 0.000108191247, 0.0007798118501), rel=1e-9)
 
 
 @settings(max_examples=60, deadline=None)
@@ -236,3 +242,62 @@ def test_exact_odds_ratio_is_fast_on_large_tables_with_a_zero_cell():
     est, low, high, how = odds_ratio_ci(0, 50_000, 30, 49_970)
     assert time.perf_counter() - start < 2.0
     assert (est, low, how) == (0.0, 0.0, "fisher_conditional") and 0 < high < 1
+
+
+# Koopman (1984) asymptotic score interval for the risk ratio. Perondi et al. (2004), 7/34 vs 1/34:
+# Fagerland, Lydersen & Laake (2017), Statistical Analysis of Contingency Tables, chapter 4, as
+# checked in the tests of their R package contingencytables (tests/testthat/test-chapter4.R:
+# Koopman_asymptotic_score_CI_2x2(perondi_2004) -> "estimate = 7.0000 (95% CI 1.2209 to 42.5757)").
+def test_risk_ratio_matches_fagerland_lydersen_laake():
+    assert risk_ratio_ci(7, 34, 1, 34) == pytest.approx((1.2209, 42.5757), abs=5e-5)
+
+
+@settings(max_examples=150, deadline=None)
+@given(n1=st.integers(2, 150), n2=st.integers(2, 150), data=st.data())
+def test_risk_ratio_agrees_with_statsmodels_koopman(n1, n2, data):
+    # statsmodels confint_proportions_2indep(method="score", compare="ratio", correction=False) solves
+    # the same score equation in closed form (reliable away from zero counts and proportions of 1)
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    c1, c2 = data.draw(st.integers(1, n1 - 1)), data.draw(st.integers(1, n2 - 1))
+    ref = confint_proportions_2indep(c1, n1, c2, n2, method="score", compare="ratio", correction=False)
+    assert risk_ratio_ci(c1, n1, c2, n2) == pytest.approx([float(np.real(v)) for v in ref], rel=1e-6)
+
+
+def _koopman_chi2(theta, x1, n1, x2, n2):
+    # Koopman (1984) eq. 2 written out independently: the restricted MLE maximises the binomial
+    # likelihood under p1 = theta * p2 (found numerically here), then the score statistic.
+    from scipy.optimize import minimize_scalar
+
+    def nll(p2):
+        p1 = theta * p2
+        return -(x1 * np.log(p1) + (n1 - x1) * np.log1p(-p1) + x2 * np.log(p2) + (n2 - x2) * np.log1p(-p2))
+
+    p2 = minimize_scalar(
+        nll, bounds=(1e-12, min(1.0, 1.0 / theta) - 1e-12), method="bounded", options={"xatol": 1e-13}
+    ).x
+    p1 = theta * p2
+    return (x1 / n1 - theta * x2 / n2) ** 2 / (p1 * (1 - p1) / n1 + theta**2 * p2 * (1 - p2) / n2)
+
+
+@pytest.mark.parametrize("counts", [(0, 10, 3, 12), (3, 10, 0, 12), (10, 10, 12, 12), (0, 10, 12, 12), (1, 1, 1, 1)])
+def test_risk_ratio_limits_at_zero_counts_and_full_groups_solve_the_score_equation(counts):
+    low, high = risk_ratio_ci(*counts)
+    q = norm.ppf(0.975) ** 2
+    x1, n1, x2, n2 = counts
+    if x1 == 0:
+        assert low == 0.0
+    else:
+        assert _koopman_chi2(low, *counts) == pytest.approx(q, rel=1e-4)
+    if x2 == 0:
+        assert high == math.inf
+    else:
+        assert _koopman_chi2(high, *counts) == pytest.approx(q, rel=1e-4)
+    assert low <= (x1 / n1) / (x2 / n2) if x2 else True
+
+
+def test_risk_ratio_undefined_is_nan():
+    assert all(math.isnan(v) for v in risk_ratio_ci(0, 10, 0, 12))
+    assert all(math.isnan(v) for v in risk_ratio_ci(0, 0, 3, 12))
+    low, high = risk_ratio_ci([7, 0], [34, 10], [1, 0], [34, 12])
+    assert low[0] == pytest.approx(1.2209, abs=5e-5) and math.isnan(low[1]) and math.isnan(high[1])

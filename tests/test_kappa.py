@@ -117,3 +117,50 @@ def test_alpha_from_table_equals_the_coincidence_matrix_route():
         t = np.zeros((3, 3))
         np.add.at(t, (a, b), 1)
         assert alpha_from_table(t) == pytest.approx(krippendorff_alpha(zip(a.tolist(), b.tolist())))
+
+
+# --------------------------------------------------------------------------- missing values (issue 15)
+def test_alpha_with_missing_values_matches_the_krippendorff_package():
+    # The PyPI package krippendorff (Castro, 0.8/0.9) implements Krippendorff's (2011) alpha with
+    # missing values; nominal data, two to four coders, about a fifth of the values missing.
+    import krippendorff
+
+    rng = np.random.default_rng(20250115)
+    for coders in (2, 3, 4):
+        for _ in range(10):
+            truth = rng.integers(0, 4, 30)
+            data = np.array([np.where(rng.random(30) < 0.8, truth, rng.integers(0, 4, 30)) for _ in range(coders)])
+            data = np.where(rng.random(data.shape) < 0.2, np.nan, data.astype(float))
+            expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+            units = [[None if math.isnan(v) else int(v) for v in col] for col in data.T]
+            assert krippendorff_alpha(units) == pytest.approx(expected, abs=1e-12)
+
+
+def test_blank_is_not_a_category():
+    # Two coders agree on every review both coded; coder B left three blank. Standard alpha with
+    # missing values (Krippendorff 2011; the krippendorff package): 1. Scoring the blank as a category
+    # of its own, as cprstats did before issue 15, gives 0.59 here (the package, blank coded as 3).
+    import krippendorff
+
+    a = ["x", "y", "x", "z", "y", "x", "z", "y", "x", "x"]
+    b = ["x", "y", None, "z", None, "x", "z", None, "x", "x"]
+    codes = {"x": 0.0, "y": 1.0, "z": 2.0, None: math.nan}
+    standard = krippendorff.alpha(
+        reliability_data=[[codes[v] for v in a], [codes[v] for v in b]], level_of_measurement="nominal"
+    )
+    blank_as_category = krippendorff.alpha(
+        reliability_data=[[codes[v] for v in a], [3.0 if v is None else codes[v] for v in b]],
+        level_of_measurement="nominal",
+    )
+    assert standard == 1.0 and round(blank_as_category, 2) == 0.59
+    assert krippendorff_alpha(zip(a, b)) == standard
+
+
+def test_perfect_agreement_has_no_degenerate_interval():
+    # Fleiss, Cohen & Everitt's (1969) variance is 0 at kappa = 1: the Wald interval would be the
+    # single point 1 to 1. It is reported as not estimable.
+    r = kappa_from_table([[9, 0, 0], [0, 3, 0], [0, 0, 4]])
+    assert r["kappa"] == 1.0 and r["p_observed"] == 1.0 and r["pabak"] == 1.0
+    assert math.isnan(r["kappa_se"]) and math.isnan(r["ci_low"]) and math.isnan(r["ci_high"])
+    assert "not estimable" in r["note"]
+    assert kappa_from_table([[9, 1], [0, 4]])["note"] == ""  # not perfect: the usual interval

@@ -98,12 +98,18 @@ def test_agreement_table_values(coders):
     assert o["pabak"] == pytest.approx((4 * 7 / 8 - 1) / 3)
     assert o["field"] == "outcome" and pd.isna(o["option"]) and o["kind"] == "categorical"
     # th_escalation: review 5 and 6 have the themes group recorded by one coder only
-    # (counted as disagreements), review 3 recorded by both (yes vs yes), review 4 'none' (no vs no).
+    # (incomplete pairs, left out of every statistic; before issue 15 they were pinned here as
+    # 8 compared, 6 agreeing: "not recorded" scored as a category), review 3 recorded by both
+    # (yes vs yes), review 4 'none' (no vs no).
     e = out.loc["th_escalation"]
-    assert (e["n"], e["n_agree"], e["n_one_missing"]) == (8, 6, 2)
+    assert (e["n"], e["n_agree"], e["n_one_missing"]) == (6, 6, 2)
     assert e["field"] == "themes" and e["option"] == "escalation" and e["kind"] == "multi"
-    r = out.loc["th_recording"]  # review 3: yes vs no; reviews 5, 6 one missing
-    assert (r["n"], r["n_agree"], r["n_one_missing"]) == (8, 5, 2)
+    assert e["kappa"] == 1.0 and math.isnan(e["ci_low"]) and math.isnan(e["ci_high"])
+    assert "not estimable" in e["note"] and e["alpha"] == 1.0
+    r = out.loc["th_recording"]  # review 3: yes vs no; reviews 5, 6 one missing (left out)
+    assert (r["n"], r["n_agree"], r["n_one_missing"]) == (6, 5, 2)
+    # complete pairs (A rows x B columns: no, yes): 4 no/no, review 3 yes/no, review 2 yes/yes
+    assert r["kappa"] == pytest.approx(kappa_from_table([[4, 0], [1, 1]])["kappa"])
     s = out.loc["sex"]  # identical on every review
     assert s["p_observed"] == 1.0 and math.isnan(s["kappa"]) and "undefined" in s["note"]
     assert res["ci_level"].eq(0.95).all()
@@ -116,13 +122,40 @@ def test_agreement_table_values(coders):
     assert len(both) == 2 * len(res)
 
 
-def test_agreement_alpha_counts_one_sided_missing_as_disagreement(coders):
+def test_agreement_alpha_leaves_one_sided_missing_out_as_krippendorff_defines(coders):
+    # Krippendorff (2011): a unit with a single value is not pairable. Reviews 5 and 6 have the themes
+    # group recorded by one coder only; the coders agree on every other review, so alpha is 1
+    # (before issue 15 "not recorded" was scored as a category and alpha was 0.605 here).
+    import krippendorff
+
     a, b = coders
     with pytest.warns(UserWarning):
         e = agreement(a, b, "th_escalation").iloc[0]
-    va = ["yes", "no", "yes", "no", NOT_RECORDED, "yes", "no", "no"]
-    vb = ["yes", "no", "yes", "no", "yes", NOT_RECORDED, "no", "no"]
-    assert e["alpha"] == pytest.approx(krippendorff_alpha(zip(va, vb)))
+    va = ["yes", "no", "yes", "no", None, "yes", "no", "no"]
+    vb = ["yes", "no", "yes", "no", "yes", None, "no", "no"]
+    assert e["alpha"] == pytest.approx(krippendorff_alpha(zip(va, vb))) == 1.0
+    codes = {"no": 0.0, "yes": 1.0, None: math.nan}
+    reliability = [[codes[v] for v in va], [codes[v] for v in vb]]
+    assert e["alpha"] == pytest.approx(krippendorff.alpha(reliability_data=reliability, level_of_measurement="nominal"))
+    assert e["n_one_missing"] == 2 and e["n"] == 6
+
+
+def test_agreement_with_blanks_and_disagreements_matches_krippendorff_package(coders):
+    # th_recording: review 3 yes vs no; reviews 5 and 6 one coder only (not pairable).
+    import krippendorff
+
+    a, b = coders
+    with pytest.warns(UserWarning):
+        r = agreement(a, b, "th_recording").iloc[0]
+    codes = {"no": 0.0, "yes": 1.0, None: math.nan}
+    va = ["no", "yes", "yes", "no", None, "no", "no", "no"]
+    vb = ["no", "yes", "no", "no", "no", None, "no", "no"]
+    reliability = [[codes[v] for v in va], [codes[v] for v in vb]]
+    expected = krippendorff.alpha(reliability_data=reliability, level_of_measurement="nominal")
+    assert r["alpha"] == pytest.approx(expected, abs=1e-12)
+    # kappa over the six complete pairs: A yes/B yes on review 2, A yes/B no on review 3, four no/no
+    ref = kappa_from_table([[4, 0], [1, 1]], k=2)
+    assert (r["kappa"], r["kappa_se"], r["ci_low"]) == pytest.approx((ref["kappa"], ref["kappa_se"], ref["ci_low"]))
 
 
 def test_agreement_default_variables_and_multi_expansion(coders):
@@ -145,7 +178,11 @@ def test_agreement_identical_coders_agree_perfectly(coders):
     res = agreement(a, a.copy(), ["outcome", "themes"])
     assert res["p_observed"].eq(1.0).all()
     assert res["n_one_missing"].eq(0).all()
-    assert res.loc[res["variable"] == "outcome", "kappa"].iloc[0] == pytest.approx(1.0)
+    outcome = res.loc[res["variable"] == "outcome"].iloc[0]
+    assert outcome["kappa"] == pytest.approx(1.0)
+    # perfect agreement: no degenerate "1.00 (1.00 to 1.00)" interval
+    assert math.isnan(outcome["ci_low"]) and math.isnan(outcome["ci_high"]) and math.isnan(outcome["kappa_se"])
+    assert "not estimable" in outcome["note"]
 
 
 def test_agreement_bad_arguments(coders):
@@ -209,11 +246,12 @@ def test_agreement_summary(coders):
     assert tuple(s.columns) == SUMMARY_COLUMNS
     assert s["field"].tolist() == ["outcome", "themes", "all"]
     themes = s.set_index("field").loc["themes"]
-    assert themes["n_variables"] == 9 and themes["n_comparisons"] == 72
-    # themes: 2 one-sided reviews x 9 options + the recording disagreement on review 3
+    # themes: 8 reviews x 9 options, less the 2 one-sided reviews x 9 options (incomplete pairs, left
+    # out since issue 15; they were pinned here as 72 comparisons), less the recording disagreement
+    assert themes["n_variables"] == 9 and themes["n_comparisons"] == 72 - 18
     assert themes["n_agree"] == 72 - 18 - 1
     total = s.set_index("field").loc["all"]
-    assert total["p_observed"] == pytest.approx((7 + 53) / 80)
+    assert total["p_observed"] == pytest.approx((7 + 53) / (8 + 54))
     with pytest.raises(ParameterError, match="result of agreement"):
         agreement_summary(pd.DataFrame({"x": [1]}))
 

@@ -24,8 +24,16 @@ import numpy as np
 import pandas as pd
 
 from cprstats.errors import ParameterError
-from cprstats.stats.contingency import ADJUST_METHODS, adjust_pvalues, independence_test
-from cprstats.stats.intervals import METHODS, check_choice, check_ci_level, difference_ci, odds_ratio_ci, proportion_ci
+from cprstats.stats.contingency import ADJUST_METHODS, adjust_pvalues, independence_table_test
+from cprstats.stats.intervals import (
+    METHODS,
+    check_choice,
+    check_ci_level,
+    difference_ci,
+    odds_ratio_ci,
+    proportion_ci,
+    risk_ratio_ci,
+)
 from cprstats.stats.variables import OVERALL, check_frame, get_codebook, group_codes, resolve_items, tabulate
 
 __all__ = ["compare", "COMPARE_COLUMNS", "REST"]
@@ -51,12 +59,16 @@ COMPARE_COLUMNS = (
     "risk_difference",
     "rd_ci_low",
     "rd_ci_high",
+    "risk_ratio",
+    "rr_ci_low",
+    "rr_ci_high",
     "odds_ratio",
     "or_ci_low",
     "or_ci_high",
     "effect_method",
     "statistic",
     "p_value",
+    "p_value_se",
     "p_adjusted",
     "adjust",
     "test",
@@ -170,23 +182,35 @@ def compare(
         - ``ci_level, method``: the level and the single-proportion interval method;
         - ``risk_difference, rd_ci_low, rd_ci_high``: estimate minus estimate_ref, with Newcombe's
           (1998) hybrid score interval;
+        - ``risk_ratio, rr_ci_low, rr_ci_high``: estimate over estimate_ref, with Koopman's (1984)
+          asymptotic score interval (see `cprstats.stats.intervals.risk_ratio_ci`; 0 with a lower
+          limit of 0 when the group has no review with the level, infinite with an infinite upper
+          limit when the reference has none); NaN when neither has any (or a group is empty), and
+          for a joint test;
         - ``odds_ratio, or_ci_low, or_ci_high``: odds in the group over odds in the reference,
-          conditional maximum likelihood with the exact (Fisher) interval (Woolf's logit interval
-          only for large tables without small cells; see `cprstats.stats.intervals.odds_ratio_ci`);
-          NaN when a row or column of the 2x2 table is empty;
-        - ``effect_method``: ``"newcombe+fisher_conditional"``, ``"newcombe+woolf"`` or
-          ``"newcombe"`` (no odds ratio); missing for a joint test;
+          conditional maximum likelihood with the exact (Fisher) interval, whatever the size of the
+          table (see `cprstats.stats.intervals.odds_ratio_ci`); NaN when a row or column of the 2x2
+          table is empty;
+        - ``effect_method``: how the risk difference and odds ratio were estimated:
+          ``"newcombe+fisher_conditional"`` or ``"newcombe"`` (no odds ratio); missing for a joint
+          test (the risk ratio's interval is always Koopman's);
         - ``statistic``: Pearson's chi-squared when that test was used, else NaN (exact tests);
         - ``p_value``: two-sided; NaN when there is nothing to test (an empty group, or a level
           present in none or all of the reviews compared);
+        - ``p_value_se``: the Monte Carlo standard error of ``p_value`` when the joint test was
+          simulated (``test="fisher_freeman_halton_monte_carlo"``), else NaN (exact or asymptotic);
         - ``p_adjusted, adjust``: adjusted p-value and the adjustment used;
         - ``test``: ``"fisher_exact"`` (two groups), ``"fisher_freeman_halton_exact"`` (several
-          groups, by complete enumeration), ``"fisher_freeman_halton_monte_carlo"`` or
-          ``"pearson_chi2"`` (large tables only); missing when there is nothing to test.
+          groups; exact by the network algorithm, see `cprstats.stats.contingency`),
+          ``"fisher_freeman_halton_monte_carlo"`` (only when the exact computation is over budget
+          and some expected count is below 5) or ``"pearson_chi2"`` (only when it is over budget
+          and every expected count is at least 5); missing when there is nothing to test.
 
     References
     ----------
     Newcombe RG (1998), Stat Med 17:873-890, doi:10.1002/(SICI)1097-0258(19980430)17:8<873::AID-SIM779>3.0.CO;2-I;
+    Koopman PAR (1984), Biometrics 40:513-517, doi:10.2307/2531405;
+    Mehta CR, Patel NR (1983), J Am Stat Assoc 78:427-434, doi:10.1080/01621459.1983.10477989;
     Agresti A (2002), Categorical Data Analysis, 2nd ed., chapter 3 (exact inference), doi:10.1002/0471249688;
     Freeman GH, Halton JH (1951), Biometrika 38:141-149, doi:10.1093/biomet/38.1-2.141;
     Holm S (1979), Scand J Stat 6:65-70; Benjamini Y, Hochberg Y (1995), JRSS B 57:289-300,
@@ -204,8 +228,12 @@ def compare(
     >>> res[["group", "count", "n", "group_ref", "count_ref", "n_ref", "test"]]
             group  count  n  group_ref  count_ref  n_ref          test
     0  post_covid      3  4  pre_covid          1      4  fisher_exact
-    >>> print(f"RD {res.risk_difference[0]:.2f}, OR {res.odds_ratio[0]:.4f} (from {res.or_ci_low[0]:.4f}), p = {res.p_value[0]:.4f}")
-    RD 0.50, OR 6.4083 (from 0.2117), p = 0.4857
+    >>> row = res.iloc[0]
+    >>> print(f"RD {row.risk_difference:.2f}, OR {row.odds_ratio:.4f} (from {row.or_ci_low:.4f}), p {row.p_value:.4f}")
+    RD 0.50, OR 6.4083 (from 0.2117), p 0.4857
+    >>> # statsmodels confint_proportions_2indep(3, 4, 1, 4, compare="ratio", method="score", correction=False)
+    >>> print(f"RR {row.risk_ratio:.1f} ({row.rr_ci_low:.4f} to {row.rr_ci_high:.4f})")
+    RR 3.0 (0.6852 to 17.2642)
 
     On the shipped synthetic all-Wales data (no real child): Mid and West Wales against the rest,
     and a joint test across the six boards.
@@ -307,6 +335,10 @@ def _two_groups(item, counts, n, names, level, method) -> dict:
     cols["ci_low_ref"], cols["ci_high_ref"] = proportion_ci(c, m2, method=method, ci_level=level)
     cols["risk_difference"] = cols["estimate"] - cols["estimate_ref"]
     cols["rd_ci_low"], cols["rd_ci_high"] = difference_ci(a, m1, c, m2, ci_level=level)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where((m1 > 0) & (m2 > 0) & (a + c > 0), cols["estimate"] / cols["estimate_ref"], np.nan)
+    cols["risk_ratio"] = ratio
+    cols["rr_ci_low"], cols["rr_ci_high"] = risk_ratio_ci(a, m1, c, m2, ci_level=level)
     ors, p_values, tests, effect = [], [], [], []
     for ai, m1i, ci, m2i in zip(a.tolist(), m1.tolist(), c.tolist(), m2.tolist()):
         est, lo, hi, how = odds_ratio_ci(ai, m1i - ai, ci, m2i - ci, ci_level=level)
@@ -327,6 +359,7 @@ def _two_groups(item, counts, n, names, level, method) -> dict:
         effect_method=effect,
         statistic=np.full(L, np.nan),
         p_value=p_values,
+        p_value_se=np.full(L, np.nan),
         test=tests,
     )
     return cols
@@ -355,13 +388,17 @@ def _joint(item, counts, n, level, method, n_resamples, seed) -> dict:
         "risk_difference",
         "rd_ci_low",
         "rd_ci_high",
+        "risk_ratio",
+        "rr_ci_low",
+        "rr_ci_high",
         "odds_ratio",
         "or_ci_low",
         "or_ci_high",
     ):
         cols[c] = np.full(L, np.nan)
-    results = [independence_test(counts[i], n[i], n_resamples=n_resamples, seed=seed) for i in range(L)]
-    cols["statistic"] = [r[0] for r in results]
-    cols["p_value"] = [r[1] for r in results]
-    cols["test"] = [r[2] for r in results]
+    results = [independence_table_test(counts[i], n[i], n_resamples=n_resamples, seed=seed) for i in range(L)]
+    cols["statistic"] = [r.statistic for r in results]
+    cols["p_value"] = [r.p_value for r in results]
+    cols["p_value_se"] = [r.p_value_se for r in results]
+    cols["test"] = [r.test for r in results]
     return cols

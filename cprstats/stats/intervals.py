@@ -39,15 +39,12 @@ __all__ = [
     "proportion_ci",
     "difference_ci",
     "odds_ratio_ci",
-    "EXACT_OR_SUPPORT",
+    "risk_ratio_ci",
     "log_choose",
     "binomial_limits",
 ]
 
 METHODS = ("wilson", "clopper-pearson", "jeffreys")
-# Exact conditional odds-ratio intervals cost time proportional to the hypergeometric support;
-# above this many support points (and with no cell below 5) Woolf's logit interval is used.
-EXACT_OR_SUPPORT = 2000
 
 
 def check_choice(name: str, value, allowed) -> str:
@@ -58,7 +55,7 @@ def check_choice(name: str, value, allowed) -> str:
     >>> check_choice("method", "wilso", METHODS)
     Traceback (most recent call last):
     ...
-    cprstats.errors.ParameterError: method='wilso' is not allowed; use one of 'wilson', 'clopper-pearson', 'jeffreys' (did you mean 'wilson'?)
+    cprstats.errors.ParameterError: method='wilso' is not allowed; use one of ... (did you mean 'wilson'?)
     """
     allowed = tuple(allowed)
     if not isinstance(value, str) or value not in allowed:
@@ -195,6 +192,112 @@ def difference_ci(count1, n1, count2, n2, *, ci_level: float = 0.95):
     return (float(low), float(high)) if scalar else (low, high)
 
 
+def _koopman_z2(theta: float, x1: float, n1: float, x2: float, n2: float) -> float:
+    """Koopman's (1984) score statistic for ``H0: p1 / p2 = theta`` (squared).
+
+    The restricted maximum likelihood estimates under ``p1 = theta * p2`` are those of Miettinen
+    and Nurminen (1985, section 4), the root of ``A p2^2 + B p2 + C = 0`` written without
+    cancellation; unlike their statistic there is no variance factor ``N / (N - 1)``.
+    """
+    a = (n1 + n2) * theta
+    b = -(n1 * theta + x1 + n2 + x2 * theta)
+    c = x1 + x2
+    p2 = 2.0 * c / (-b + math.sqrt(max(b * b - 4.0 * a * c, 0.0)))
+    p2 = min(max(p2, 0.0), 1.0)
+    p1 = min(max(theta * p2, 0.0), 1.0)
+    var = p1 * (1.0 - p1) / n1 + theta**2 * p2 * (1.0 - p2) / n2
+    diff = x1 / n1 - theta * x2 / n2
+    if var <= 0.0:
+        return 0.0 if diff == 0.0 else math.inf
+    return diff * diff / var
+
+
+def _koopman_limit(x1: float, n1: float, x2: float, n2: float, start: float, step: float, q: float) -> float:
+    """The odds ratio, from ``start`` in the direction of ``step`` (log scale), where z^2 reaches q."""
+    from scipy.optimize import brentq
+
+    f = lambda t: _koopman_z2(math.exp(t), x1, n1, x2, n2) - q
+    inner, outer = start, start + step
+    while f(outer) < 0.0:
+        inner, outer = outer, outer + 2.0 * (outer - start)
+        if abs(outer - start) > 700.0:  # beyond exp(+/-700): no finite limit
+            return 0.0 if step < 0 else math.inf
+    lo, hi = sorted((inner, outer))
+    return math.exp(brentq(f, lo, hi, xtol=1e-13, rtol=1e-13, maxiter=500))
+
+
+def risk_ratio_ci(count1, n1, count2, n2, *, ci_level: float = 0.95):
+    """Koopman's asymptotic score interval for the risk ratio ``(count1/n1) / (count2/n2)``.
+
+    The interval holds every ratio ``theta`` that Koopman's (1984) score test of ``p1 = theta p2``
+    does not reject: its limits are where the squared score statistic equals the chi-squared
+    quantile. This is the Miettinen-Nurminen (1985) score interval without their variance factor
+    ``N / (N - 1)`` (statsmodels ``confint_proportions_2indep(compare="ratio", method="score",
+    correction=False)``), recommended for the ratio by Fagerland, Lydersen and Laake (2015). It
+    is always consistent with Pearson's chi-squared test, keeps its coverage in small samples and
+    handles zero counts: with ``count1 = 0`` the lower limit is 0, with ``count2 = 0`` the upper
+    limit is infinite. Hand-written because statsmodels' closed form breaks down at those edges
+    (it returns a single point for 0/10 against 12/12, and complex numbers when both proportions
+    are 1).
+
+    Parameters
+    ----------
+    count1, n1, count2, n2 : int or array_like of int
+        Counts and denominators of the two groups (group 1 over group 2).
+    ci_level : float
+        Confidence level, strictly between 0 and 1.
+
+    Returns
+    -------
+    low, high : float or numpy.ndarray
+        NaN where either denominator is 0 or both counts are 0 (the ratio is not defined).
+
+    References
+    ----------
+    Koopman PAR (1984). Confidence intervals for the ratio of two binomial proportions. Biometrics
+    40:513-517. doi:10.2307/2531405.
+    Miettinen O, Nurminen M (1985). Comparative analysis of two rates. Stat Med 4:213-226.
+    doi:10.1002/sim.4780040211.
+    Fagerland MW, Lydersen S, Laake P (2015). Recommended confidence intervals for two independent
+    binomial proportions. Stat Methods Med Res 24:224-254. doi:10.1177/0962280211415469.
+
+    Examples
+    --------
+    Perondi et al. (2004), 7 of 34 against 1 of 34 (Fagerland, Lydersen & Laake 2017, Statistical
+    Analysis of Contingency Tables, chapter 4: Koopman 1.2209 to 42.5757):
+
+    >>> low, high = risk_ratio_ci(7, 34, 1, 34)
+    >>> print(f"{low:.4f} {high:.4f}")
+    1.2209 42.5757
+    """
+    level = check_ci_level(ci_level)
+    scalar = all(np.ndim(v) == 0 for v in (count1, n1, count2, n2))
+    c1, m1 = _as_counts(count1, n1)
+    c2, m2 = _as_counts(count2, n2)
+    c1, m1, c2, m2 = np.broadcast_arrays(c1, m1, c2, m2)
+    low = np.full(c1.shape, np.nan)
+    high = np.full(c1.shape, np.nan)
+    q = NormalDist().inv_cdf(0.5 + level / 2) ** 2
+    for i in np.ndindex(c1.shape):
+        x1, k1, x2, k2 = float(c1[i]), float(m1[i]), float(c2[i]), float(m2[i])
+        if k1 == 0 or k2 == 0 or x1 + x2 == 0:
+            continue
+        if x1 == 0:  # ratio 0: lower limit 0
+            low[i] = 0.0
+            start = math.log((0.5 / k1) / (x2 / k2))  # any point below the upper limit
+            high[i] = _koopman_limit(x1, k1, x2, k2, min(start, -1.0), 1.0, q)
+            continue
+        if x2 == 0:  # ratio infinite: upper limit infinite
+            high[i] = math.inf
+            start = math.log((x1 / k1) / (0.5 / k2))
+            low[i] = _koopman_limit(x1, k1, x2, k2, max(start, 1.0), -1.0, q)
+            continue
+        centre = math.log((x1 / k1) / (x2 / k2))
+        low[i] = _koopman_limit(x1, k1, x2, k2, centre, -0.5, q)
+        high[i] = _koopman_limit(x1, k1, x2, k2, centre, 0.5, q)
+    return (float(low), float(high)) if scalar else (low, high)
+
+
 def log_choose(n, k):
     """log C(n, k), elementwise."""
     from scipy.special import gammaln
@@ -214,51 +317,70 @@ def _solve(f, target: float) -> float:
     return brentq(lambda t: f(t) - target, lo, hi, xtol=1e-13, rtol=1e-13, maxiter=500)
 
 
-def _conditional(a: int, b: int, c: int, d: int, level: float):
+def _conditional(a: int, b: int, c: int, d: int, level: float) -> tuple[float, float, float]:
     """Conditional MLE and exact interval of the odds ratio (Fisher's noncentral hypergeometric).
 
     Hand-written rather than ``scipy.stats.contingency.odds_ratio(kind="conditional")`` because
-    that takes seconds per table once the support reaches thousands (large data with a zero cell),
-    while this evaluates each tail with one vectorised log-sum-exp: milliseconds. Both give the
-    same numbers (checked in tests/test_intervals.py).
+    that takes seconds per table once the support reaches thousands (large data), while this
+    evaluates each tail with one vectorised log-sum-exp: milliseconds. Both give the same numbers
+    (checked in tests/test_intervals.py).
+
+    In large tables only a window of the support around ``a`` carries any probability at the odds
+    ratios that matter; the window starts at 12 approximate standard deviations (Woolf's variance)
+    either side of ``a`` and is widened until, at the estimate and both limits, every point left
+    out has a probability below exp(-60) relative to the window's total (the weights are
+    log-concave in x, so the tails beyond fall off at least as fast).
     """
     from scipy.special import logsumexp
 
     r1, r2, c1 = a + b, c + d, a + c
     lo, hi = max(0, c1 - r2), min(r1, c1)
-    x = np.arange(lo, hi + 1, dtype=float)
-    base = log_choose(r1, x) + log_choose(r2, c1 - x)
-    upper_part, lower_part = x >= a, x <= a
+    half_level = (1.0 - level) / 2
+    sd = 1.0 / math.sqrt(sum(1.0 / (v + 0.5) for v in (a, b, c, d)))
+    width = int(12 * sd) + 20
+    while True:
+        w_lo, w_hi = max(lo, a - width), min(hi, a + width)
+        x = np.arange(w_lo, w_hi + 1, dtype=float)
+        base = log_choose(r1, x) + log_choose(r2, c1 - x)
+        upper_part, lower_part = x >= a, x <= a
 
-    def log_weights(theta):
-        w = base + x * theta
-        return w - logsumexp(w)
+        def log_weights(theta, base=base, x=x):
+            w = base + x * theta
+            return w - logsumexp(w)
 
-    def mean(theta):
-        return float(np.exp(log_weights(theta)) @ x)
+        def mean(theta, log_weights=log_weights, x=x):
+            return float(np.exp(log_weights(theta)) @ x)
 
-    def upper_tail(theta):  # P(X >= a), increasing in theta
-        return float(np.exp(logsumexp(log_weights(theta)[upper_part])))
+        def upper_tail(theta, log_weights=log_weights, part=upper_part):  # P(X >= a), increasing in theta
+            return float(np.exp(logsumexp(log_weights(theta)[part])))
 
-    def minus_lower_tail(theta):  # -P(X <= a), increasing in theta
-        return -float(np.exp(logsumexp(log_weights(theta)[lower_part])))
+        def minus_lower_tail(theta, log_weights=log_weights, part=lower_part):  # -P(X <= a), increasing
+            return -float(np.exp(logsumexp(log_weights(theta)[part])))
 
-    half = (1.0 - level) / 2
-    est = 0.0 if a == lo else math.inf if a == hi else math.exp(_solve(mean, a))
-    low = 0.0 if a == lo else math.exp(_solve(upper_tail, half))
-    high = math.inf if a == hi else math.exp(_solve(minus_lower_tail, -half))
-    return est, low, high
+        est = 0.0 if a == lo else math.inf if a == hi else math.exp(_solve(mean, a))
+        low = 0.0 if a == lo else math.exp(_solve(upper_tail, half_level))
+        high = math.inf if a == hi else math.exp(_solve(minus_lower_tail, -half_level))
+        if w_lo == lo and w_hi == hi:
+            return est, low, high
+        thetas = [math.log(v) for v in (est, low, high) if 0.0 < v < math.inf]
+        edges = [i for i, inner in ((0, w_lo > lo), (-1, w_hi < hi)) if inner]
+        if all(log_weights(t)[i] < -60.0 for t in thetas for i in edges):
+            return est, low, high
+        width *= 4
 
 
-def odds_ratio_ci(a: int, b: int, c: int, d: int, *, ci_level: float = 0.95):
+def odds_ratio_ci(a: int, b: int, c: int, d: int, *, ci_level: float = 0.95) -> tuple[float, float, float, str]:
     """Odds ratio of the 2x2 table ``[[a, b], [c, d]]`` (odds a/b over odds c/d) with its interval.
 
-    The estimate and interval are exact conditional (Fisher) ones: the conditional maximum
-    likelihood estimate (as R's ``fisher.test``) and the interval that inverts the two one-sided
-    exact tests (Cornfield's exact interval), so they are right for tiny tables and zero cells (an
-    estimate of 0 or infinity then comes with a one-sided bound). Only when no cell is below 5
-    *and* the hypergeometric support has more than `EXACT_OR_SUPPORT` points (large samples, where
-    the methods agree) is the sample odds ratio with Woolf's logit interval used instead.
+    Always the exact conditional (Fisher) estimate and interval, whatever the size of the table: the
+    conditional maximum likelihood estimate (as R's ``fisher.test``) and the interval that inverts
+    the two one-sided exact tests (Cornfield's exact interval), so they are right for tiny tables,
+    zero cells and large tables with one small cell alike (an estimate of 0 or infinity comes with a
+    one-sided bound). Woolf's logit interval is not used: in a large table with a small cell it
+    does not agree with the exact interval (``odds_ratio_ci(5, 9995, 6000, 4000)``: Woolf 0.000139
+    to 0.000802, exact 0.000108 to 0.000780). Each limit is found to a relative accuracy of about
+    1e-12, where R's ``fisher.test`` stops its ``uniroot`` at an absolute 1.2e-4 on the odds-ratio
+    scale (so R's limits below about 0.01 are off in the second significant digit).
 
     Parameters
     ----------
@@ -272,13 +394,22 @@ def odds_ratio_ci(a: int, b: int, c: int, d: int, *, ci_level: float = 0.95):
     estimate, low, high : float
         NaN when a row or column of the table is empty (the odds ratio is not defined).
     method : str
-        ``"fisher_conditional"`` or ``"woolf"``; empty when NaN.
+        ``"fisher_conditional"``; empty when NaN.
+
+    References
+    ----------
+    Agresti A (2002), Categorical Data Analysis, 2nd ed., section 3.6, doi:10.1002/0471249688;
+    Cornfield J (1956), A statistical problem arising from retrospective studies, Proc Third
+    Berkeley Symp Math Stat Prob 4:135-148.
 
     Examples
     --------
     >>> est, low, high, how = odds_ratio_ci(3, 1, 1, 3)   # Fisher's tea-tasting table
     >>> print(f"{est:.4f} {low:.4f} {how}")              # R fisher.test: 6.408309, 0.2117329
     6.4083 0.2117 fisher_conditional
+    >>> est, low, high, how = odds_ratio_ci(5, 9995, 6000, 4000)   # one small cell in 20,000
+    >>> print(f"{low:.4e} {high:.4e}")   # R fisher.test, uniroot tol 1e-13: 1.081912e-04 7.798119e-04
+    1.0819e-04 7.7981e-04
     """
     level = check_ci_level(ci_level)
     table = np.array([[a, b], [c, d]], dtype=np.int64)
@@ -287,15 +418,6 @@ def odds_ratio_ci(a: int, b: int, c: int, d: int, *, ci_level: float = 0.95):
     if (table.sum(axis=0) == 0).any() or (table.sum(axis=1) == 0).any():
         return math.nan, math.nan, math.nan, ""
     a, b, c, d = (int(v) for v in table.ravel())
-    r1, c1, total = a + b, a + c, a + b + c + d
-    support = min(r1, c1) - max(0, r1 + c1 - total) + 1
-    if table.min() >= 5 and support > EXACT_OR_SUPPORT:
-        from scipy.stats import norm
-
-        log_or = math.log(a * d / (b * c))
-        se = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
-        z = float(norm.ppf(0.5 + level / 2))
-        return math.exp(log_or), math.exp(log_or - z * se), math.exp(log_or + z * se), "woolf"
     return (*_conditional(a, b, c, d, level), "fisher_conditional")
 
 

