@@ -1,10 +1,12 @@
 """``cprstats synth [--out data]``: regenerate the shipped synthetic data, byte for byte.
 
 Writes ``OUT/raw/wales_forms.csv`` and ``.xlsx`` (the coding forms), codes them, and writes
-``OUT/processed/wales.csv`` with its ``datapackage.json``. In a source checkout, where OUT is
-the repository's ``data`` folder, it also refreshes the package's copy (``cprstats/datasets/data/``)
-that `cprstats.load_example` reads. With ``--check`` it writes nothing and says whether the
-files on disk are what the generator makes.
+``OUT/processed/wales.csv`` with its ``datapackage.json``; the linked tables' forms
+(``OUT/raw/recommendations_forms.csv``, ``process_forms.csv``) and coded tables
+(``OUT/processed/recommendations.csv``, ``process.csv``, in the same ``datapackage.json``).
+In a source checkout, where OUT is the repository's ``data`` folder, it also refreshes the
+package's copy (``cprstats/datasets/data/``) that `cprstats.load_example` reads. With
+``--check`` it writes nothing and says whether the files on disk are what the generator makes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from cprstats.synth.generator import SEED, package_data_dir, write_shipped
+from cprstats.synth.linked import linked_paths
 
 __all__ = ["add_arguments", "run"]
 
@@ -45,8 +48,8 @@ def add_arguments(parser):
 
 def _default_package_dir(out: Path) -> Path | None:
 
-    pkg = package_data_dir()
-    return pkg if out.resolve() == (pkg.parent.parent / "data").resolve() else None
+    pkg = package_data_dir()  # <checkout>/cprstats/datasets/data; the repository's data folder is <checkout>/data
+    return pkg if out.resolve() == (pkg.parents[2] / "data").resolve() else None
 
 
 def run(args) -> int:
@@ -59,6 +62,7 @@ def run(args) -> int:
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
             fresh = write_shipped(Path(tmp) / "data", seed=seed)
+            fresh.update(linked_paths(Path(tmp) / "data"))
             differ = []
             for path in fresh.values():
                 mine = out / path.relative_to(Path(tmp) / "data")
@@ -70,6 +74,7 @@ def run(args) -> int:
         print(f"The synthetic data under {out} is up to date (seed {seed}).")
         return 0
     written = write_shipped(out, package_data=pkg, seed=seed)
+    written.update(linked_paths(out, package_data=pkg))
     print(f"Wrote the synthetic data (seed {seed}; it describes no real child):")
     for path in written.values():
         print(f"  {path}")

@@ -15,6 +15,16 @@ Examples
 'Marwolaeth'
 >>> cb.option_columns("covid_factors")
 ('cov_less_visible', 'cov_risk_balancing', 'cov_covid_anxiety_barrier', 'cov_staff_absence')
+
+Besides the review table (one row per subject child), the codebook defines linked tables
+under ``tables:`` (one row per recommendation, one per referral), each read as a codebook of
+its own with `Codebook.table`:
+
+>>> rec = cb.table("recommendations")
+>>> rec.unit, rec.primary_key, rec.field("level").codes
+('recommendation', ('review_id', 'rec_no'), ('local', 'regional', 'national'))
+>>> rec.field("agencies_addressed").codes == cb.field("agencies_involved").codes
+True
 """
 
 from __future__ import annotations
@@ -37,6 +47,7 @@ __all__ = [
     "Category",
     "Field",
     "Codebook",
+    "TableCodebook",
     "load_codebook",
     "resolve",
     "LANGUAGES",
@@ -174,9 +185,17 @@ class Codebook:
         Report sections, in order.
     """
 
+    #: The linked table this codebook describes (None: the review table itself).
+    table_name: str | None = None
+    #: What one row of the table is.
+    unit: str = "child"
+    #: The columns that identify a row.
+    primary_key: tuple[str, ...] = ("review_id", "child_no")
+
     def __init__(self, raw: Mapping[str, Any], path: Path | None = None):
         self.raw = raw
         self.path = path
+        self.tables: dict[str, TableCodebook] = {}
         self.name = str(raw["name"])
         self.version = str(raw["version"])
         self.title = _text(raw["title"], "title")
@@ -281,6 +300,41 @@ class Codebook:
             yield f"{fld.name}.description", fld.description
             for c in fld.categories:
                 yield f"{fld.name}.{c.value}", c.label
+        for name, table in self.tables.items():
+            for where, text in table.texts():
+                yield f"tables.{name}.{where}", text
+
+    def table(self, name: str) -> TableCodebook:
+        """The linked table ``name`` (``"recommendations"``, ``"process"``) as a codebook of its own.
+
+        The view has the same look-ups as the codebook (`field`, `resolve`, `label`,
+        `coded_columns`, `input_fields` ...), so the coder, the Excel template, the schema and
+        the labels work on it unchanged; it adds ``table_name``, ``unit``, ``primary_key``,
+        ``description`` and ``parent`` (this codebook).
+
+        Raises
+        ------
+        ParameterError
+            For a name that is not a table of the codebook (with the closest name).
+
+        Examples
+        --------
+        >>> proc = load_codebook().table("process")
+        >>> proc.unit, proc.label("decision", "no_review", lang="cy")
+        ('referral', 'Dim adolygiad')
+        >>> load_codebook().table("recomendations")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        cprstats.errors.ParameterError: 'recomendations' is not a linked table ... 'recommendations'?); ...
+        """
+        try:
+            return self.tables[name]
+        except (KeyError, TypeError):
+            raise ParameterError(
+                f"{name!r} is not a linked table of the codebook"
+                + _did_you_mean(name, self.tables)
+                + f"; tables: {', '.join(self.tables) or '(none)'}"
+            ) from None
 
     def boards_for(self, authority: str, date: _dt.date) -> str | None:
         """The board of ``authority`` on ``date`` (from the authority's dated ``boards`` list)."""
@@ -290,6 +344,128 @@ class Codebook:
             if (start is None or date >= _to_date(start)) and (end is None or date <= _to_date(end)):
                 return spell["board"]
         return None
+
+
+class TableCodebook(Codebook):
+    """One linked table of a codebook (``tables:`` in the YAML), read as a codebook of its own.
+
+    Build it with `Codebook.table`. Its fields are parsed and checked exactly as the review
+    table's are; a field with ``categoriesFrom: <variable>`` takes that review-table
+    variable's categories (codes and labels), so a list of agencies or themes is written once.
+
+    Attributes
+    ----------
+    table_name : str
+        The table's name in the codebook (``"recommendations"``).
+    unit : str
+        What one row is (``"recommendation"``, ``"referral"``).
+    primary_key : tuple of str
+        The columns that identify a row (may be empty).
+    description : Text
+    parent : Codebook
+        The codebook the table belongs to (its review table links by ``review_id``).
+    """
+
+    def __init__(self, raw: Mapping[str, Any], parent: Codebook, name: str, copied: Iterable[str] = ()):
+        super().__init__(raw, parent.path)
+        self.parent = parent
+        self.table_name = name
+        self.unit = str(raw["unit"])
+        self.primary_key = tuple(raw.get("primaryKey") or ())
+        self.description = _text(raw["description"], "description")
+        self._copied = frozenset(copied)
+
+    def __repr__(self) -> str:
+        return f"<Codebook {self.name} {self.version}, table {self.table_name}: {len(self.fields)} variables>"
+
+    def texts(self) -> Iterable[tuple[str, Text]]:
+        """The table's own texts (categories taken from the review table are listed there, not again)."""
+        yield "title", self.title
+        yield "description", self.description
+        for g, t in self.groups.items():
+            yield f"groups.{g}", t
+        for fld in self.fields.values():
+            yield f"{fld.name}.title", fld.title
+            yield f"{fld.name}.description", fld.description
+            if fld.name not in self._copied:
+                for c in fld.categories:
+                    yield f"{fld.name}.{c.value}", c.label
+
+    def table(self, name: str) -> TableCodebook:
+        return self.parent.table(name)
+
+
+def _tables(cb: Codebook, raw: Any) -> dict[str, TableCodebook]:
+    """The linked tables of ``tables:``, each checked like the review table, with categoriesFrom resolved."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise CodebookError("tables: expected a mapping of table name to table")
+    out: dict[str, TableCodebook] = {}
+    for name, spec in raw.items():
+        where = f"tables.{name}"
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise CodebookError(f"{where}: {name!r} is not a snake_case table name")
+        if not isinstance(spec, Mapping):
+            raise CodebookError(f"{where}: expected a mapping with title, description, unit, groups and fields")
+        for key in ("title", "description", "unit", "groups", "fields"):
+            if key not in spec:
+                raise CodebookError(f"{where}: missing the key {key!r}")
+        if not isinstance(spec["unit"], str) or not _NAME.match(spec["unit"]):
+            raise CodebookError(f"{where}.unit: {spec['unit']!r} is not a snake_case word (what one row is)")
+        if not isinstance(spec["fields"], list) or not spec["fields"]:
+            raise CodebookError(f"{where}.fields: must be a non-empty list")
+        if not isinstance(spec["groups"], list) or not all(
+            isinstance(g, Mapping) and "name" in g for g in spec["groups"]
+        ):
+            raise CodebookError(f"{where}.groups: must be a list of {{name, title}}")
+        fields, copied = [], []
+        for i, f in enumerate(spec["fields"]):
+            if isinstance(f, Mapping) and "categoriesFrom" in f:
+                src = f["categoriesFrom"]
+                fname = f.get("name")
+                if "categories" in f:
+                    raise CodebookError(f"{where}.fields[{i}] ({fname}): give categories or categoriesFrom, not both")
+                if src not in cb.fields or not cb.fields[src].categories:
+                    raise CodebookError(
+                        f"{where}.fields[{i}] ({fname}).categoriesFrom: {src!r} is not a variable of the review "
+                        "table with categories" + _did_you_mean(src, cb.fields)
+                    )
+                source = next(r for r in cb.raw["fields"] if r.get("name") == src)
+                f = {**f, "categories": list(source["categories"])}
+                copied.append(fname)
+            fields.append(f)
+        view_raw = {
+            "name": cb.name,
+            "version": cb.version,
+            "title": spec["title"],
+            "description": spec["description"],
+            "unit": spec["unit"],
+            "primaryKey": spec.get("primaryKey"),
+            "groups": spec["groups"],
+            "fields": fields,
+            "missingValues": list(cb.missing_values),
+            "noneValue": cb.none_value,
+        }
+        try:
+            view = TableCodebook(view_raw, cb, name, copied)
+            names = [f["name"] for f in fields]
+            dup = sorted({n for n in names if names.count(n) > 1})
+            if dup:
+                raise CodebookError(f"fields {dup} appear more than once")
+            _check_references(view)
+            if "review_id" not in view.fields:
+                raise CodebookError("a linked table needs a review_id field (the link to the review table)")
+            pk = spec.get("primaryKey") or []
+            if not isinstance(pk, list) or any(k not in view.fields for k in pk):
+                raise CodebookError(f"primaryKey: {pk!r} must be a list of the table's fields")
+            loose = [k for k in pk if not view.fields[k].required]
+            if loose:
+                raise CodebookError(f"primaryKey: {loose} must be required fields (a key is never empty)")
+        except CodebookError as exc:
+            raise CodebookError(f"{where}: {exc}") from None
+        out[name] = view
+    return out
 
 
 def _to_date(v: Any) -> _dt.date:
@@ -548,6 +724,7 @@ def _load(path: Path) -> Codebook:
         raise CodebookError(f"{path}: fields {dup} appear more than once")
     try:
         _check_references(cb)
+        cb.tables = _tables(cb, raw.get("tables"))
     except CodebookError as exc:
         raise CodebookError(f"{path}: {exc}") from None
     return cb

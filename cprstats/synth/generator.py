@@ -10,6 +10,9 @@
   `cprstats.read_forms` and `cprstats.code_reviews`, and writes the coded dataset
   ``data/processed/wales.csv`` with its ``datapackage.json`` (and the copy inside the
   package that `cprstats.load_example` reads). Same seed, same bytes.
+* `write_shipped` also writes the two linked tables of the codebook, recommendations and the
+  review process (`cprstats.synth.linked`): their forms beside the review forms, and the coded
+  tables beside the coded dataset, in the same ``datapackage.json``.
 * `generate` (from `cprstats.synth.scale`) makes any number of valid forms fast.
 
 Examples
@@ -35,6 +38,7 @@ from cprstats.io import write_csv, write_xlsx
 from cprstats.io.datapackage import write_dataset
 from cprstats.synth.calibrated import wales_draw
 from cprstats.synth.coders import write_double_coding
+from cprstats.synth.linked import write_linked
 from cprstats.synth.rendering import render
 from cprstats.synth.scale import generate
 
@@ -123,7 +127,9 @@ def write_shipped(root="data", *, package_data=None, seed: int = SEED) -> dict[s
     -------
     dict of str to Path
         What was written: ``forms_csv``, ``forms_xlsx``, ``dataset``, ``datapackage`` and,
-        with ``package_data``, ``package_forms``, ``package_dataset``.
+        with ``package_data``, ``package_forms``, ``package_dataset``. The linked tables'
+        files (`cprstats.synth.linked.LINKED_FILES`, listed by
+        `cprstats.synth.linked.linked_paths`) are written too; ``datapackage`` lists them.
 
     Examples
     --------
@@ -151,4 +157,6 @@ def write_shipped(root="data", *, package_data=None, seed: int = SEED) -> dict[s
         out["package_dataset"] = pkg / "wales.csv"
         write_dataset(coded, out["package_dataset"], synthetic=True)
         write_double_coding(raw, pkg / "double_coding", n=20, seed=seed, rate=0.3)
+    # the linked tables (recommendations, review process), in the same data packages
+    write_linked(coded, root, package_data=package_data, seed=seed)
     return out
