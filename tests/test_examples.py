@@ -24,6 +24,8 @@ def test_list_examples():
         "mww_2017_2021": 11,
         "double_coding_a": 20,
         "double_coding_b": 20,
+        "wales_recommendations": 551,
+        "wales_process": 196,
     }
     assert table["synthetic"].all() and table["description"].str.contains("synthetic").all()
 

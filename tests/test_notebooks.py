@@ -38,6 +38,8 @@ EXPECTED = [
     "05_regions",
     "06_published_findings",
     "07_coder_agreement",
+    "08_action_plans",
+    "09_review_process",
 ]
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from cprstats._checks import did_you_mean
+from cprstats.datasets.linked_examples import LINKED_EXAMPLES
 from cprstats.errors import ParameterError
 from cprstats.forms.coding import code_reviews
 from cprstats.forms.reader import read_forms
@@ -114,6 +115,7 @@ EXAMPLES = {
         ),
     )
 }
+EXAMPLES.update({name: Example(name, *spec) for name, spec in LINKED_EXAMPLES.items()})
 
 
 def _check_name(name) -> Example:

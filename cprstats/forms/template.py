@@ -45,12 +45,13 @@ from typing import Any
 from cprstats.codebook.i18n import t, texts
 from cprstats.codebook.model import check_lang, resolve
 from cprstats.errors import ParameterError
+from cprstats.forms.linked_template import LINKED_SHEETS, add_linked_sheets
 from cprstats.io import save_workbook
 
 __all__ = ["make_template", "SHEETS", "YES_NO"]
 
 #: Sheet names, fixed in both languages (``coding`` is the sheet `read_forms` reads).
-SHEETS = ("instructions", "coding", "codebook", "lists")
+SHEETS = ("instructions", "coding", "codebook", "lists", *LINKED_SHEETS)
 #: The words of the yes/no drop-down of option columns, per language (both are read by the coder).
 YES_NO = {"en": ("yes", "no"), "cy": ("ie", "na")}
 
@@ -106,11 +107,12 @@ def make_template(path, *, lang: str = "en", codebook=None, rows: int = 500) -> 
     cb = resolve(codebook)
     wb = Workbook()
     wb.remove(wb.active)
-    ws_i, ws_c, ws_b, ws_l = (wb.create_sheet(name) for name in SHEETS)
+    ws_i, ws_c, ws_b, ws_l = (wb.create_sheet(name) for name in SHEETS[:4])
     _instructions(ws_i, cb, lang)
     _coding(ws_c, ws_l, cb, lang, rows)
     _codebook_sheet(ws_b, cb, lang)
     ws_l.sheet_state = "hidden"
+    add_linked_sheets(wb, lang=lang, codebook=cb, rows=rows)
     wb.active = 1  # open on the coding sheet
     return save_workbook(wb, target)
 

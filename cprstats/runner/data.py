@@ -21,9 +21,11 @@ from typing import Any
 import pandas as pd
 
 from cprstats.codebook.model import resolve
+from cprstats.datasets.linked import code_linked_beside
 from cprstats.datasets.loader import load_data
 from cprstats.errors import ParameterError
 from cprstats.io.datapackage import dataset_to_text, write_dataset
+from cprstats.io.linked_package import add_linked_tables
 
 __all__ = ["DataSource", "prepare_data", "sha256_file", "checksums", "scope_size"]
 
@@ -139,6 +141,9 @@ def prepare_data(data: str | os.PathLike, workdir: Path, codebook=None) -> DataS
         return DataSource(text, "dataset", str(p), total, files, frame, synthetic)
     target = workdir / "data" / "coded.csv"
     write_dataset(frame, target, codebook=cb)
+    linked = code_linked_beside(data, frame, codebook=cb)  # recommendations / process forms beside the reviews
+    if linked:
+        add_linked_tables(target, **linked, codebook=cb)
     return DataSource(text, "forms", str(target.resolve()), total, files, frame, synthetic)
 
 
