@@ -35,6 +35,11 @@ _PUBLIC = {
     "proportions": "cprstats.stats.describe",
     "table_one": "cprstats.stats.describe",
     "cooccurrence": "cprstats.stats.describe",
+    # the review's life: action plans and the review process (linked tables)
+    "kaplan_meier": "cprstats.stats.survival",
+    "km_median": "cprstats.stats.survival",
+    "recurring_themes": "cprstats.stats.survival",
+    "decision_funnel": "cprstats.stats.survival",
     "compare": "cprstats.stats.comparisons",
     "trend": "cprstats.stats.trends",
     "logistic": "cprstats.stats.regression",
@@ -127,5 +132,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from cprstats.stats.describe import cooccurrence, proportions, table_one
     from cprstats.stats.regression import SeparationWarning, logistic
     from cprstats.stats.reliability import agreement, agreement_summary, disagreements
+    from cprstats.stats.survival import decision_funnel, kaplan_meier, km_median, recurring_themes
     from cprstats.stats.trends import trend
     from cprstats.synth.generator import generate
