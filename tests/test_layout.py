@@ -32,8 +32,9 @@ PUBLIC = {
     "check_forms", "check_published", "code_reviews", "compare", "cooccurrence", "data_dictionary",
     "disagreements", "disclosure_policy", "export", "find_identifiers", "footnotes", "format_table",
     "generate", "list_examples", "load_codebook", "load_example", "logistic", "make_template",
-    "proportions", "published_figures", "kaplan_meier", "km_median", "recurring_themes", "decision_funnel", "read_dataset", "read_forms", "suppress", "t", "table_one",
+    "proportions", "published_figures", "read_dataset", "read_forms", "suppress", "t", "table_one",
     "table_schema", "trend", "validate_dataset", "write_dataset",
+    "kaplan_meier", "km_median", "recurring_themes", "decision_funnel",
 }  # fmt: skip
 
 
