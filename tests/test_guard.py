@@ -25,7 +25,7 @@ import pytest
 
 import cprstats
 import cprstats.forms.guard as guard
-from cprstats.errors import CodingError, ParameterError
+from cprstats.errors import CodebookError, CodingError, ParameterError
 from cprstats.forms.identifiers import mask
 
 
@@ -280,7 +280,8 @@ def test_file_comes_from_attrs_files():
     ],
 )
 def test_bad_arguments(kwargs, fragment):
-    with pytest.raises(ParameterError, match=fragment):
+    # the codebook is looked up by cprstats.codebook.resolve, which raises CodebookError for a bad one
+    with pytest.raises((ParameterError, CodebookError), match=fragment):
         guard.find_identifiers(**kwargs)
 
 

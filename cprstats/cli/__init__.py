@@ -5,12 +5,18 @@ Each subcommand lives in its own module under ``cprstats/commands/`` with two fu
 runs, so ``cprstats --help`` is quick.
 
 Exit codes: 0 success; 1 the input has problems (printed as a table); 2 usage errors or
-files that cannot be read; 130 interrupted. A user's mistake never shows a traceback.
+files that cannot be read or written; 3 an internal error (a bug in cprstats: please report
+it); 130 interrupted. A user's mistake never shows a traceback: every `CprstatsError` is
+printed as its message, and an error from the operating system (a file that cannot be read
+or written) as the file and the reason. An unexpected error prints its kind only, never its
+message, which could quote a cell of the forms; set ``CPRSTATS_DEBUG=1`` to see the
+traceback instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib import import_module
 
@@ -89,7 +95,14 @@ def main(argv=None) -> int:
 
 
 def _main(argv) -> int:
-    parser = build_parser(_available(argv))
+    if any("\x00" in str(a) for a in argv):  # no file name or option can hold one; os calls would fail on it
+        print("cprstats: an argument holds a null character (\\x00); retype the command", file=sys.stderr)
+        return 2
+    try:
+        parser = build_parser(_available(argv))  # imports the command's module: seconds, on a cold start
+    except KeyboardInterrupt:
+        print("cprstats: interrupted before anything was done", file=sys.stderr)
+        return 130
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
@@ -105,6 +118,24 @@ def _main(argv) -> int:
     except KeyboardInterrupt:
         print(f"cprstats {args.command}: interrupted; no partial output was kept", file=sys.stderr)
         return 130
+    except OSError as exc:  # a file the operating system will not let us read or write
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        why = exc.strerror or type(exc).__name__
+        print(f"cprstats {args.command}: cannot read or write{where}: {why}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(f"cprstats {args.command}: ran out of memory; check the input is the right file", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the last resort: a bug, reported without its message
+        if os.environ.get("CPRSTATS_DEBUG"):
+            raise
+        print(
+            f"cprstats {args.command}: internal error ({type(exc).__name__}); this is a bug in cprstats, "
+            "please report it with the command you ran (set CPRSTATS_DEBUG=1 to see the details, which may "
+            "quote your data)",
+            file=sys.stderr,
+        )
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
+from cprstats.codebook.model import resolve
 from cprstats.errors import CodingError
 from cprstats.forms.coding import code_reviews
+from cprstats.forms.guard import vocabulary
+from cprstats.forms.identifiers import safe_echo, safe_header
 
-__all__ = ["add_forms_arguments", "add_codebook_option", "add_keep_option", "print_problems", "code_or_report"]
+__all__ = [
+    "add_forms_arguments",
+    "add_codebook_option",
+    "add_keep_option",
+    "print_problems",
+    "code_or_report",
+    "safe_problems",
+]
 
 
 def add_forms_arguments(parser):
@@ -21,8 +33,32 @@ def code_or_report(args, stream):
     try:
         return code_reviews(args.forms, args.codebook, keep_columns=args.keep_columns), None
     except CodingError as exc:
-        print_problems(exc.problems, stream)
-        return None, exc.problems
+        problems = safe_problems(exc.problems, args.codebook)
+        print_problems(problems, stream)
+        return None, problems
+
+
+def safe_problems(problems: pd.DataFrame, codebook=None) -> pd.DataFrame:
+    """A copy of a problems table whose ``value``, ``review_id`` and ``field`` all pass the identifier screen.
+
+    The coder and the guard already withhold what looks identifying; this is the last check
+    before a table is printed or saved (`cprstats.forms.identifiers.safe_echo`).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"file": ["f.csv"], "row": [2], "review_id": ["R 1"], "field": ["sex"],
+    ...                   "value": ["Jane Smith"], "problem": ["not an allowed value of sex"]})
+    >>> safe_problems(t)["value"].tolist()
+    ["[withheld: looks like a person's name]"]
+    """
+    words = vocabulary(resolve(codebook))
+    out = problems.copy()
+    for col in ("value", "review_id"):
+        if col in out.columns:
+            out[col] = [safe_echo(v, words) if isinstance(v, str) and v else v for v in out[col].tolist()]
+    if "field" in out.columns:
+        out["field"] = [safe_header(v) if isinstance(v, str) and v else v for v in out["field"].tolist()]
+    return out
 
 
 def add_codebook_option(parser):
@@ -44,6 +80,7 @@ def add_keep_option(parser):
 
 def print_problems(problems, stream) -> None:
     """Print a problems table readably: one block per problem, file and row first."""
+    problems = safe_problems(problems)
     n = len(problems)
     print(f"{n} problem{'s' if n != 1 else ''} found:", file=stream)
     for rec in problems.itertuples(index=False):

@@ -2,6 +2,13 @@
 
 Every value is parsed once per distinct value (not per row), so a million forms code in
 seconds. All problems of a file are collected before anything is raised.
+
+Problem lists are printed and saved, so nothing that could identify a child is echoed in
+them: every value, review id and column name shown passes through
+`cprstats.forms.identifiers.safe_echo` on its way into the list, and one that fails the
+screen is shown as ``[withheld: looks like a person's name]`` (the codebook's own codes and
+labels always pass). Numbers are plain ASCII digits (``1``, ``-2``, ``1,000``, ``3.0``):
+``١``, ``1e1`` and ``1_0`` are not whole numbers here, whatever Python's ``float`` accepts.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ from cprstats.codebook.model import Codebook, Field, _did_you_mean, load_codeboo
 from cprstats.codebook.schema import validate_dataset
 from cprstats.errors import CodingError, ParameterError
 from cprstats.forms.derivations import derive_all
+from cprstats.forms.guard import vocabulary
+from cprstats.forms.identifiers import echo_kind, normalise_word, safe_echo, safe_header, withheld
 from cprstats.forms.reader import _screen, read_forms
 from cprstats.forms.rules import check_rules
 
@@ -69,13 +78,16 @@ _MONTHS = {
         )
     },
 }
-_DATE_PATTERNS = (
-    (re.compile(r"^(\d{4})-(\d{1,2})$"), ("y", "m")),
-    (re.compile(r"^(\d{4})/(\d{1,2})$"), ("y", "m")),
-    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]00:00(?::00)?)?$"), ("y", "m", "d")),
-    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), ("d", "m", "y")),
-    (re.compile(r"^(\d{1,2})/(\d{4})$"), ("m", "y")),
+_DATE_PATTERNS = (  # ASCII digits only (re.ASCII): "٢٠١٩-٠٣" is not a date here
+    (re.compile(r"^(\d{4})-(\d{1,2})$", re.ASCII), ("y", "m")),
+    (re.compile(r"^(\d{4})/(\d{1,2})$", re.ASCII), ("y", "m")),
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]00:00(?::00)?)?$", re.ASCII), ("y", "m", "d")),
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII), ("d", "m", "y")),
+    (re.compile(r"^(\d{1,2})/(\d{4})$", re.ASCII), ("m", "y")),
 )
+#: A whole number as a coder types it: ASCII digits, an optional sign, thousands separated by
+#: commas, and at most a zero fraction (``3.0``, as a spreadsheet may write it).
+_WHOLE_NUMBER = re.compile(r"^[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.0*)?$")
 
 
 def normalise(text: Any) -> str:
@@ -89,7 +101,11 @@ def normalise(text: Any) -> str:
 
 
 class _Problems:
-    def __init__(self, forms: pd.DataFrame):
+    """The problems found, each value, review id and column name screened on the way in (`safe_echo`)."""
+
+    def __init__(self, forms: pd.DataFrame, words: frozenset[str] = frozenset()):
+        self.words = words
+        self._shown: dict[str, str] = {}
         n = len(forms)
         src = forms.attrs.get("source")
         files = forms.attrs.get("files")
@@ -110,10 +126,22 @@ class _Problems:
             else [values] * len(idx)
         )
         for i, v in zip(idx, vals):
-            self.items.append((self.files[i], self.rows[i], self.ids[i], field, "" if v is None else str(v), problem))
+            value = "" if v is None else self.show(v)
+            self.items.append((self.files[i], self.rows[i], self.show(self.ids[i]), field, value, problem))
+
+    def show(self, value: Any) -> str:
+        """``value`` as it may be printed: as typed, or ``[withheld: ...]`` (cached per distinct value)."""
+        text = str(value)
+        hit = self._shown.get(text)
+        if hit is None:
+            # a multi-response cell is judged by the options that are not the codebook's own
+            rest = "; ".join(p for p in re.split(r"[;\n]", text) if p.strip() and normalise_word(p) not in self.words)
+            kind = echo_kind(rest, self.words) if rest else None
+            hit = self._shown[text] = text if kind is None else withheld(kind)
+        return hit
 
     def header(self, field: str, problem: str, value: str = ""):
-        self.items.append((self.header_file, 1, "", field, value, problem))
+        self.items.append((self.header_file, 1, "", safe_header(field), self.show(value), problem))
 
     def frame(self) -> pd.DataFrame:
         df = pd.DataFrame(self.items, columns=list(CodingError.COLUMNS))
@@ -141,7 +169,8 @@ def _match_columns(columns: Iterable[str], cb: Codebook, keep: set[str], probs: 
                     col,
                     "this column is not in the codebook"
                     + _did_you_mean(col, [f.name for f in cb.input_fields])
-                    + "; rename it to a codebook variable, delete it, or keep it on purpose with keep_columns / --keep-column",
+                    + "; rename it to a codebook variable, delete it, or keep it on purpose with keep_columns "
+                    "/ --keep-column",
                 )
             continue
         fld, option = hit
@@ -240,15 +269,12 @@ def _parse_integer(fld: Field):
     def parse(text):
         if text == "":
             return None, None
-        try:
-            x = float(text.replace(",", ""))
-        except ValueError:
+        if not _WHOLE_NUMBER.match(text) or len(text) > 40:
             return None, f"not a whole number{rng}"
-        if not np.isfinite(x) or not x.is_integer():
-            return None, f"not a whole number{rng}"
+        x = int(text.replace(",", "").split(".")[0])
         if (lo is not None and x < lo) or (hi is not None and x > hi):
             return None, f"out of range{rng}"
-        return int(x), None
+        return x, None
 
     return parse
 
@@ -312,7 +338,7 @@ def _parse_string(fld: Field):
     return parse
 
 
-def _parse_list(fld: Field, none_value: str):
+def _parse_list(fld: Field, none_value: str, words: frozenset[str] = frozenset()):
     table = _category_lookup(fld)
     codes = fld.codes
     none_key = normalise(none_value)
@@ -320,19 +346,22 @@ def _parse_list(fld: Field, none_value: str):
     def parse(text):
         if text == "":
             return None, None
-        items = [normalise(x) for x in text.split(fld.delimiter)]
-        items = [x for x in items if x]
+        typed = [x.strip() for x in text.split(fld.delimiter)]
+        typed = [x for x in typed if normalise(x)]
+        items = [normalise(x) for x in typed]
         if not items:
             return None, None
         if none_key in items:
             if len(items) > 1:
                 return None, f"'{none_value}' cannot be combined with other options"
             return np.zeros(len(codes), bool), None
-        bad = [x for x in items if x not in table]
+        bad = [(x, t) for x, t in zip(items, typed) if x not in table]
         if bad:
+            # each option as matched, if it (and what was typed) may be shown
+            shown = [b if safe_echo(t, words) == t else safe_echo(t, words) for b, t in bad]
             return None, (
-                f"{', '.join(repr(b) for b in bad)} not an option of {fld.name}"
-                + _did_you_mean(bad[0], table)
+                f"{', '.join(repr(b) for b in shown)} not an option of {fld.name}"
+                + _did_you_mean(bad[0][0], table)
                 + f"; separate options with '{fld.delimiter}'; {_allowed(fld)}, or '{none_value}'"
             )
         hit = {table[x] for x in items}
@@ -422,11 +451,11 @@ def code_reviews(
         _screen(forms[[c for c in forms.columns if c in keep]], cb, keep)
     missing_keep = sorted(keep - set(forms.columns))
     if missing_keep:
-        raise ParameterError(
-            f"keep_columns names {missing_keep}, which the forms do not have; columns: {list(forms.columns)}"
-        )
+        shown = [safe_header(c) for c in forms.columns]
+        raise ParameterError(f"keep_columns names {missing_keep}, which the forms do not have; columns: {shown}")
 
-    probs = _Problems(forms)
+    words = vocabulary(cb)
+    probs = _Problems(forms, words)
     n = len(forms)
     index = pd.RangeIndex(n)
     matched, extra = _match_columns(forms.columns, cb, keep, probs)
@@ -558,7 +587,7 @@ def _code_list(forms, fld: Field, cols: dict, cb: Codebook, probs: _Problems, in
             f"give {fld.name} either as one ';'-separated column or as option columns ({fld.prefix}_...), not both",
         )
     if list_col is not None:
-        parsed = _Parsed(forms[list_col], _parse_list(fld, cb.none_value))
+        parsed = _Parsed(forms[list_col], _parse_list(fld, cb.none_value, probs.words))
         parsed.report(probs, fld.name)
         per_unique = np.zeros((len(parsed.values), k), dtype=bool)
         for i, v in enumerate(parsed.values):
@@ -599,5 +628,6 @@ def _check_duplicates(coded: pd.DataFrame, probs: _Problems):
                 np.arange(len(coded)) == i,
                 "child_no",
                 c,
-                f"duplicate: review {r} child {c} is already on row {probs.rows[j]}; give each subject child its own child_no",
+                f"duplicate: review {probs.show(r)} child {c} is already on row {probs.rows[j]}; "
+                "give each subject child its own child_no",
             )

@@ -17,12 +17,21 @@ Column names (columns that are not in the codebook)
     phone numbers (phone, tel, mobile; *rhif ffôn*, *symudol*) and email (*e-bost*). Headers are
     compared word by word after folding case and accents and splitting ``camelCase``, so
     ``ChildName`` and ``date_of_birth`` are caught but ``board name`` is not.
-Values (every cell of every column)
-    UK postcodes, NHS numbers (10 digits, spaced 3-3-4 or not, whose modulus-11 check digit is
-    valid), UK phone numbers (10 or 11 digits starting 0, or +44) and email addresses.
-Full dates (columns not in the codebook and not in ``keep_columns``)
+    A column name that is itself a value (a name, a number, a date: the first form typed where
+    the header should be) is reported as ``(column 3)``, its text never shown.
+Values (every cell of every column: coded fields, review ids and kept columns too)
+    What `cprstats.forms.identifiers.value_kind` finds: UK postcodes, NHS numbers (10 digits in
+    any grouping and with any separator, whose modulus-11 check digit is valid), UK phone
+    numbers (starting 0, +44 or 0044), email addresses, dates of birth (a birth word and a
+    date), addresses (a house number and a street), names (a title and a name, or a given
+    name and a surname) and case notes (a person and what happened, however short). The text
+    is normalised first, so full-width or Arabic digits and zero-width spaces hide nothing. In
+    a codebook column the codebook's own codes and labels are taken out of the cell first, so
+    a label is never mistaken for an identifier.
+Full dates (every column but kept columns and date fields)
     A day-month-year date (``12/03/2010``, ``2010-03-12``, ``12 March 2010``, ``12 Mawrth
-    2010``) could be a date of birth. The codebook only ever asks for year and month.
+    2010``, ``Feb 14th, 2008``) could be a date of birth. The codebook only ever asks for year
+    and month, and a review id never needs a date.
 Long free text (every cell)
     In a column outside the codebook: more than 200 characters or more than 30 words in a
     cell (a one- or two-sentence coding note passes; a paragraph of case notes does not). In a
@@ -36,7 +45,9 @@ are still screened for everything else, and a kept column whose name looks like 
 is still refused: identifiers never pass.
 
 No problem ever shows the identifying value itself: problems are printed and may be saved,
-so the value is masked (``"9** *** ****"``, ``"(hidden: 412 characters)"``).
+so the value is masked (``"9** *** ****"``, ``"(hidden: 412 characters)"``) or withheld
+(``"[withheld: looks like an address]"``), and a review id shown beside a problem is
+``"(hidden)"`` if it fails the screen.
 
 Examples
 --------
@@ -51,15 +62,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cprstats.codebook.model import Codebook, load_codebook
+from cprstats.codebook.model import resolve
 from cprstats.errors import CodingError, ParameterError
-from cprstats.forms.identifiers import KINDS, has_full_date, header_kind, mask, value_kind
+from cprstats.forms.identifiers import (
+    KINDS,
+    echo_kind,
+    has_full_date,
+    header_kind,
+    mask,
+    normalise_word,
+    value_kind,
+    value_like,
+    withheld,
+)
 from cprstats.forms.identifiers import fold as _fold
 
 __all__ = [
@@ -84,17 +106,6 @@ COLUMNS = ("file", "row", "review_id", "field", "value", "problem")
 
 
 # ------------------------------------------------------------------ the screen
-def _codebook(codebook):
-
-    if codebook is None or isinstance(codebook, (str, Path)):
-        return load_codebook(codebook)
-    if isinstance(codebook, Codebook):
-        return codebook
-    raise ParameterError(
-        f"codebook must be a Codebook, a path to a codebook YAML file or None, got {type(codebook).__name__}"
-    )
-
-
 def _keep_list(keep_columns) -> set[str]:
     if keep_columns is None:
         return set()
@@ -115,13 +126,56 @@ def _norm(col: str) -> str:
 
 
 def _known_field(cb, col: str):
-    """The codebook Field behind column ``col`` (tolerating case and spaces), or None."""
+    """The codebook Field and option behind column ``col`` (tolerating case and spaces), or ``(None, None)``."""
     for name in (col, _norm(col)):
         if name in cb.fields:
-            return cb.fields[name]
+            return cb.fields[name], None
         if cb.knows(name):
-            return cb.resolve(name)[0]
-    return None
+            return cb.resolve(name)
+    return None, None
+
+
+#: Words a yes/no or option cell may hold, as a coder or a coded dataset writes them.
+_FLAG_WORDS = (
+    *("yes", "y", "true", "1", "x", "ie", "oes", "do", "ydy", "oedd", "present"),  # as cprstats.forms.coding reads them
+    *("no", "n", "false", "0", "na", "nac oes", "naddo", "nac ydy", "nac oedd", "absent"),
+    *("unknown", "not recorded"),
+)
+
+
+def vocabulary(cb, fld=None, option=None) -> frozenset[str]:
+    """The harmless words of a column (codes and labels, whole and word by word), as `normalise_word` gives them.
+
+    With no ``fld``: the words of every variable of the codebook.
+
+    Examples
+    --------
+    >>> import cprstats
+    >>> words = vocabulary(cprstats.load_codebook())
+    >>> "ynys mon" in words, "mon" in words, "jane" in words
+    (True, True, False)
+    """
+    key = (id(cb), None if fld is None else fld.name, option)
+    hit = _VOCABULARY.get(key)
+    if hit is not None and hit[0] is cb:
+        return hit[1]
+    fields = cb.fields.values() if fld is None else [fld]
+    texts: list[str] = list(_FLAG_WORDS) + [cb.none_value]
+    for f in fields:
+        if option is not None:
+            break
+        for c in f.categories:
+            texts.extend((c.value, c.label.en, c.label.cy))
+    words = {normalise_word(t) for t in texts}
+    words |= {w for t in list(words) for w in t.split()}
+    out = frozenset(w for w in words if w)
+    if len(_VOCABULARY) > 256:
+        _VOCABULARY.clear()
+    _VOCABULARY[key] = (cb, out)
+    return out
+
+
+_VOCABULARY: dict = {}
 
 
 def _coded_limits(fld) -> tuple[int, int]:
@@ -143,6 +197,31 @@ def _free_text(text: str, limits: tuple[int, int], delimiter: str | None) -> tup
     return None
 
 
+@dataclass(frozen=True)
+class _Column:
+    """How one column is screened."""
+
+    name: str
+    limits: tuple[int, int]
+    delimiter: str | None  # coded values are split here before the vocabulary is consulted
+    vocabulary: frozenset[str]
+    check_dates: bool  # a full date could be a date of birth here
+    unknown: bool  # not a codebook column
+
+
+def _column_rule(cb, col: str, keep: set[str]) -> _Column:
+    fld, option = _known_field(cb, col)
+    if fld is None:
+        return _Column(col, (LONG_TEXT_CHARS, LONG_TEXT_WORDS), None, frozenset(), col not in keep, True)
+    if option is not None or fld.type == "boolean":
+        return _Column(col, (LONG_TEXT_CHARS, LONG_TEXT_WORDS), "\n", vocabulary(cb, fld, "flag"), True, False)
+    limits = _coded_limits(fld) if fld.categories else (LONG_TEXT_CHARS, LONG_TEXT_WORDS)
+    delimiter = fld.delimiter if fld.type == "list" else "\n"
+    dates = fld.type not in ("yearmonth", "date")  # a date field may be typed as a full date
+    vocab = vocabulary(cb, fld) if fld.categories else frozenset()
+    return _Column(col, limits, delimiter, vocab, dates, False)
+
+
 def find_identifiers(forms: pd.DataFrame, codebook=None, *, keep_columns: Iterable[str] = ()) -> pd.DataFrame:
     """List the columns and cells of raw coding forms that look identifying.
 
@@ -151,7 +230,7 @@ def find_identifiers(forms: pd.DataFrame, codebook=None, *, keep_columns: Iterab
     forms : pandas.DataFrame
         Raw forms as `cprstats.read_forms` returns them: strings, index ``row`` (the row
         number the user sees), ``attrs["files"]`` (the file of each row) or
-        ``attrs["source"]``.
+        ``attrs["source"]``. A coded dataset (`cprstats.read_dataset`) may be screened too.
     codebook : Codebook, str or Path, optional
         The codebook whose columns are expected (default: the packaged one).
     keep_columns : iterable of str
@@ -162,9 +241,10 @@ def find_identifiers(forms: pd.DataFrame, codebook=None, *, keep_columns: Iterab
     -------
     pandas.DataFrame
         One row per problem, columns ``file, row, review_id, field, value, problem`` (those of
-        `CodingError.problems`). ``value`` is masked, never the identifying value itself. A
-        problem with a column name has ``row`` 1 (the header row) and an empty ``value``.
-        Empty when nothing was found.
+        `CodingError.problems`). ``value`` is masked or withheld, never the identifying value
+        itself. A problem with a column name has ``row`` 1 (the header row) and an empty
+        ``value``; a column name that itself looks identifying is not shown (``field`` is
+        ``"(column 3)"``). Empty when nothing was found.
 
     Examples
     --------
@@ -176,11 +256,12 @@ def find_identifiers(forms: pd.DataFrame, codebook=None, *, keep_columns: Iterab
     >>> find_identifiers(forms, keep_columns=["notes"]).iloc[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
     {'file': 'forms.csv', 'row': 2, 'review_id': 'CYSUR 4 2019', 'field': 'notes',
      'value': 'N** ** *** *** ****',
-     'problem': "column 'notes' holds what looks like an NHS number; remove it from the forms (the value is hidden here)"}
+     'problem': "column 'notes' holds what looks like an NHS number; remove it from the forms
+                 (the value is hidden here)"}
     """
     if not isinstance(forms, pd.DataFrame):
         raise ParameterError(f"forms must be a pandas DataFrame (from read_forms), got {type(forms).__name__}")
-    cb = _codebook(codebook)
+    cb = resolve(codebook, forms)
     keep = _keep_list(keep_columns)
     n = len(forms)
     files = forms.attrs.get("files")
@@ -189,15 +270,17 @@ def find_identifiers(forms: pd.DataFrame, codebook=None, *, keep_columns: Iterab
         files = [Path(str(source)).name if source else ""] * n
     files = [str(f) for f in files]
     rows = list(forms.index)
-    is_table = str(forms.attrs.get("source", "")).lower().endswith((".csv", ".xlsx", ".xlsm"))
     columns = [str(c) for c in forms.columns]
 
     id_col = next((c for c in columns if _norm(c) == "review_id"), None)
-    ids = [_text(v) for v in forms.iloc[:, columns.index(id_col)].tolist()] if id_col else [""] * n
+    # one array of the cells: a column taken with iloc would deep-copy attrs["files"] every time
+    cells = forms.to_numpy(dtype=object) if n else np.empty((0, len(columns)), dtype=object)
+    ids = [_text(v) for v in cells[:, columns.index(id_col)].tolist()] if id_col else [""] * n
     source = str(forms.attrs.get("source") or "")
     per_file = bool(source) and (source.lower().endswith((".yaml", ".yml")) or Path(source).is_dir())
     problems: list[dict] = []
-    hide_id: set[int] = {i for i, v in enumerate(ids) if len(v) > 40}
+    all_words = vocabulary(cb)
+    hide_id: set[int] = set()
 
     def add(i: int, col: str, value: str, problem: str) -> None:
         problems.append(
@@ -209,95 +292,109 @@ def find_identifiers(forms: pd.DataFrame, codebook=None, *, keep_columns: Iterab
     def add_header(col: str, problem: str, cells: list[str]) -> None:
         # a column name is reported on the header row (row 1) of a spreadsheet; for YAML
         # forms, on the first form that fills it in
-        if per_file:
-            i = next((k for k, c in enumerate(cells) if c.strip()), 0)
-            problems.append(
-                {
-                    "file": files[i] if n else "",
-                    "row": rows[i] if n else 1,
-                    "review_id": None,
-                    "field": col,
-                    "value": "",
-                    "problem": problem,
-                }
-            )
-        else:
-            problems.append(
-                {
-                    "file": files[0] if n else "",
-                    "row": 1,
-                    "review_id": None,
-                    "field": col,
-                    "value": "",
-                    "problem": problem,
-                }
-            )
+        i = next((k for k, c in enumerate(cells) if c.strip()), 0) if per_file else 0
+        problems.append(
+            {
+                "file": files[i] if n else "",
+                "row": (rows[i] if per_file else 1) if n else 1,
+                "review_id": None,
+                "field": col,
+                "value": "",
+                "problem": problem,
+            }
+        )
 
     for j, col in enumerate(columns):
         # each distinct value is screened once, and rows are found from the codes: no per-row Python
-        codes, uniq = pd.factorize(forms.iloc[:, j], use_na_sentinel=True)
+        codes, uniq = pd.factorize(cells[:, j], use_na_sentinel=True)
         uniq_text = [u if type(u) is str else _text(u) for u in uniq]
-        fld = _known_field(cb, col)
-        if fld is None:
+
+        def filled(codes=codes, uniq_text=uniq_text) -> list[str]:
+            return ["x" if c >= 0 and uniq_text[c].strip() else "" for c in codes] if per_file else []
+
+        rule = _column_rule(cb, col, keep)
+        if rule.unknown:
             kind = header_kind(col)
             if kind is not None:
                 one, many = KINDS[kind]
                 kept = " (keep_columns cannot keep identifiers)" if col in keep else ""
-                filled = [uniq_text[c].strip() != "" if c >= 0 else False for c in codes] if per_file else []
                 add_header(
                     col,
                     f"column {col!r} looks like {one}; remove the column from the forms: cprstats never "
                     f"needs {many}, and the forms must not identify a child or family{kept}",
-                    ["x" if f else "" for f in filled],
+                    filled(),
                 )
                 continue
-        if fld is None:
-            limits, delimiter = (LONG_TEXT_CHARS, LONG_TEXT_WORDS), None
-        else:  # a coded value is never longer than a label
-            limits = _coded_limits(fld) if fld.categories else (LONG_TEXT_CHARS, LONG_TEXT_WORDS)
-            delimiter = fld.delimiter if fld.type == "list" else "\n"
-        check_dates = fld is None and col not in keep
-        found = [_cell_problem(col, text, limits, delimiter, check_dates, fld is None) for text in uniq_text]
+            like = value_like(col)
+            if like is not None and echo_kind(col, all_words) is not None:
+                add_header(
+                    f"(column {j + 1})",
+                    f"the name of column {j + 1} looks like {like}, not a column name (the name is hidden here); "
+                    "the first row must hold the column names, and a column name must not identify anyone",
+                    filled(),
+                )
+                continue
+        found = [_cell_problem(col, text, rule) for text in uniq_text]
         bad = np.array([f is not None for f in found], dtype=bool)
         if bad.any():
             for i in np.flatnonzero(bad[codes] & (codes >= 0)):
                 add(int(i), col, *found[codes[i]])
 
+    # review ids shown beside problems must pass the echo screen too (only those shown are screened)
+    shown_ids = {ids[p["review_id"]] for p in problems if p["review_id"] is not None}
+    unsafe_ids = {t for t in shown_ids if len(t) > 40 or echo_kind(t, all_words) is not None}
     for p in problems:
         i = p["review_id"]
-        p["review_id"] = "" if i is None else ("(hidden)" if i in hide_id else ids[i])
+        p["review_id"] = "" if i is None else ("(hidden)" if i in hide_id or ids[i] in unsafe_ids else ids[i])
     out = pd.DataFrame(problems, columns=list(COLUMNS), dtype=object)
     if all(isinstance(r, int) for r in out["row"]):
         out["row"] = out["row"].astype("int64")
     return out
 
 
-def _cell_problem(col: str, text: str, limits, delimiter, check_dates: bool, unknown: bool) -> tuple[str, str] | None:
+_MASKED = ("nhs", "phone", "postcode", "email")  # shown by their shape (`mask`); other kinds are withheld
+
+
+def _unknown_part(text: str, rule: _Column) -> str:
+    """The part of a coded cell that is not a code or label of the column (all of it for a free column)."""
+    if not rule.vocabulary:
+        return text
+    parts = text.split(rule.delimiter) if rule.delimiter else [text]
+    return "; ".join(p for p in parts if normalise_word(p) not in rule.vocabulary)
+
+
+def _cell_problem(col: str, text: str, rule: _Column) -> tuple[str, str] | None:
     """``(masked value, problem)`` for one cell, or None when it looks harmless."""
     if not text.strip():
         return None
-    kind = value_kind(text)
-    if kind is not None:
-        return mask(text), (
+    rest = _unknown_part(text, rule)
+    kind = value_kind(rest) if rest.strip() else None
+    long = _free_text(text, rule.limits, rule.delimiter if not rule.unknown else None)
+    if kind is not None and not (kind == "casenote" and long is not None):
+        return (mask(text) if kind in _MASKED else withheld(kind)), (
             f"column {col!r} holds what looks like {KINDS[kind][0]}; remove it from the forms "
             "(the value is hidden here)"
         )
-    long = _free_text(text, limits, delimiter)
     if long is not None:
         limit = (
             f"at most {LONG_TEXT_WORDS} words or {LONG_TEXT_CHARS} characters in a cell"
-            if unknown
+            if rule.unknown
             else f"a coded value has at most {VALUE_WORDS} words"
         )
         return f"(hidden: {long[1]} characters)", (
             f"column {col!r} holds long free text ({long[0]} words), like case notes; the forms should hold "
             f"coded values only ({limit})"
         )
-    if check_dates and has_full_date(text):
+    if rule.check_dates and rest.strip() and has_full_date(rest):
         return mask(text), (
             f"column {col!r} holds a full date, which could be a date of birth; remove it "
-            "(cprstats asks only for year and month), or, if the column is not about the child "
-            "(e.g. the date the review was coded), keep it with keep_columns"
+            "(cprstats asks only for year and month)"
+            + (
+                ", or, if the column is not about the child (e.g. the date the review was coded), "
+                "keep it with keep_columns"
+                if rule.unknown
+                else ""
+            )
         )
     return None
 

@@ -37,7 +37,8 @@ RULES = (
     Rule(
         "concise_with_register_or_care",
         "review_type",
-        "a concise CPR is only for a child neither on the child protection register nor looked after in the 6 months before; "
+        "a concise CPR is only for a child neither on the child protection register nor looked after in the "
+        "6 months before; "
         "on_cp_register_6m or looked_after_6m says yes, so this should be an extended CPR (or correct those fields)",
         ("review_type", "on_cp_register_6m", "looked_after_6m"),
         lambda df: (
@@ -60,7 +61,8 @@ RULES = (
     Rule(
         "cpr_without_statutory_outcome",
         "outcome",
-        "a CPR needs a statutory outcome (death, potentially life-threatening injury, or serious and permanent impairment); "
+        "a CPR needs a statutory outcome (death, potentially life-threatening injury, or serious and permanent "
+        "impairment); "
         "record the outcome, or code the review as an MAPF if the criteria were not met",
         ("review_type", "outcome"),
         lambda df: (

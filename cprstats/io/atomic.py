@@ -49,9 +49,13 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
 
     Raises
     ------
+    ParameterError
+        If ``path`` is a folder.
     CprstatsError
-        If the finished file cannot replace ``path`` (for example because it is open in
-        Excel on Windows).
+        If the folder cannot be made or written to (read-only, a file in the way, a name
+        too long), if writing fails for want of space, or if the finished file cannot
+        replace ``path`` (for example because it is open in Excel on Windows). The message
+        names the file and the reason.
 
     Examples
     --------
@@ -59,10 +63,17 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     ...     tmp.write_text("done")
     """
     target = Path(path)
-    if target.is_dir():
+    try:
+        is_dir = target.is_dir()
+    except (OSError, ValueError) as exc:
+        raise CprstatsError(_cannot_write(target, exc)) from None
+    if is_dir:
         raise ParameterError(f"path={str(target)!r} is a folder; give a file name to write")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _new_temp(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _new_temp(target)
+    except (OSError, ValueError) as exc:  # read-only folder, a file where a folder should be, a name too long
+        raise CprstatsError(_cannot_write(target, exc)) from None
     try:
         yield tmp
         _fsync_file(tmp)
@@ -74,12 +85,21 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
                 "another program, close it and run again."
             ) from None
         _fsync_dir(target.parent)
-    except BaseException:
+    except BaseException as exc:
         try:
             tmp.unlink()
-        except FileNotFoundError:
+        except OSError:
             pass
+        if isinstance(exc, OSError):  # a full disk, a folder removed while writing
+            raise CprstatsError(_cannot_write(target, exc)) from None
         raise
+
+
+def _cannot_write(target: Path, exc: BaseException) -> str:
+    why = getattr(exc, "strerror", None) or (
+        "the path holds a character a file name cannot" if isinstance(exc, ValueError) else type(exc).__name__
+    )
+    return f"cannot write {target}: {why}; choose a file in a folder you can write to (and check the disk is not full)"
 
 
 def _new_temp(target: Path) -> Path:

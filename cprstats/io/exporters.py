@@ -42,14 +42,16 @@ PosixPath('wales.sav')
 from __future__ import annotations
 
 import json
+import re
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from cprstats.codebook.model import check_lang, load_codebook
-from cprstats.errors import ParameterError
+from cprstats.errors import CprstatsError, FormsError, ParameterError
 from cprstats.io import _fixed_time, atomic_path
 from cprstats.io.datapackage import read_dataset, write_dataset
 
@@ -152,11 +154,47 @@ def labelled(df: pd.DataFrame, *, lang: str = "en", codebook=None) -> tuple[pd.D
 
 
 def _load(dataset, cb) -> pd.DataFrame:
+    """The dataset to export. A path is read with `read_dataset`, which trusts the file: a coded
+    dataset from elsewhere is screened first by `cprstats.datasets.loader.load_data` (through
+    `cprstats.forms.reader.screen_dataset`), as ``cprstats export`` does."""
     if isinstance(dataset, pd.DataFrame):
         return dataset
-    if isinstance(dataset, (str, bytes)) or hasattr(dataset, "__fspath__"):
-        return read_dataset(dataset, codebook=cb)
+    if isinstance(dataset, bytes):
+        dataset = dataset.decode("utf-8", "replace")
+    if isinstance(dataset, str) or hasattr(dataset, "__fspath__"):
+        try:
+            return read_dataset(dataset, codebook=cb)
+        except CprstatsError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OSError, RecursionError) as exc:
+            raise FormsError(
+                f"{dataset}: not a coded dataset that can be read ({type(exc).__name__}); "
+                "write it again with `cprstats code`"
+            ) from None
     raise ParameterError(f"dataset must be a coded DataFrame or the path of a coded CSV, got {type(dataset).__name__}")
+
+
+#: SPSS variable names: a letter, @, # or $ first, then letters, digits and . _ @ # $; at most 64 bytes;
+#: not a reserved word (IBM SPSS Statistics, "Variable names").
+_SPSS_NAME = re.compile(r"^[^\W\d_@#$.][\w.@#$]*$|^[@#$][\w.@#$]*$")
+_SPSS_RESERVED = frozenset("ALL AND BY EQ GE GT LE LT NE NOT OR TO WITH".split())
+
+
+def _check_spss_names(columns) -> None:
+    for c in columns:
+        name = str(c)
+        ok = (
+            bool(_SPSS_NAME.match(name))
+            and not name.endswith(".")
+            and len(name.encode("utf-8")) <= 64
+            and name.upper() not in _SPSS_RESERVED
+        )
+        if not ok:
+            raise ParameterError(
+                f"column {name!r} cannot be an SPSS variable name: a name starts with a letter, holds "
+                "only letters, digits and . _ @ # $ (no spaces), has at most 64 bytes and is not a reserved word "
+                "(ALL, AND, BY, ...); rename the column (or leave out --keep-column) and export again"
+            )
 
 
 def export(dataset, path, *, format: str, lang: str = "en", codebook=None, include_restricted: bool = False) -> Path:
@@ -231,6 +269,7 @@ def export(dataset, path, *, format: str, lang: str = "en", codebook=None, inclu
 def _sav(frame, target, var_labels, value_labels, measure, title) -> Path:
     import pyreadstat
 
+    _check_spss_names(frame.columns)
     dates = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
     out = frame.copy()
     for c in dates:  # pyreadstat writes date objects; MOYR8 shows them as "MAY 2019"
@@ -241,7 +280,7 @@ def _sav(frame, target, var_labels, value_labels, measure, title) -> Path:
     for c in frame.columns:
         if measure.get(c) == "scale" and c not in dates:
             formats[c] = "F8.0"
-    with atomic_path(target) as tmp:
+    with atomic_path(target) as tmp, _writer_errors(target, "SPSS"):
         pyreadstat.write_sav(
             out,
             tmp,
@@ -257,10 +296,25 @@ def _sav(frame, target, var_labels, value_labels, measure, title) -> Path:
     return target
 
 
+@contextmanager
+def _writer_errors(target: Path, what: str):
+    """Turn a file writer's own error into a `CprstatsError` that names the file, not the data."""
+    try:
+        yield
+    except (CprstatsError, OSError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - pyreadstat, pandas and pyarrow raise their own kinds
+        raise CprstatsError(
+            f"cannot write {target} as {what} ({type(exc).__name__}); check the column names and that text "
+            "columns hold text, or export in another format"
+        ) from None
+
+
 def _dta(frame, target, var_labels, value_labels, measure, title) -> Path:
 
     dates = {c: "tm" for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])}
-    with atomic_path(target) as tmp:
+    with atomic_path(target) as tmp, _writer_errors(target, "Stata"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.InvalidColumnName)  # pandas renames such columns for Stata
         frame.to_stata(
             tmp,
             write_index=False,
@@ -298,11 +352,12 @@ def _parquet(df, target, cb, lang, synthetic) -> Path:
         "variable_labels": labels,
         "value_labels": values,
     }
-    table = pa.Table.from_pandas(out.reset_index(drop=True), preserve_index=False)
+    with _writer_errors(target, "Parquet"):
+        table = pa.Table.from_pandas(out.reset_index(drop=True), preserve_index=False)
     table = table.replace_schema_metadata(
         {**(table.schema.metadata or {}), b"cprstats": json.dumps(meta, ensure_ascii=False, sort_keys=True).encode()}
     )
-    with atomic_path(target) as tmp:
+    with atomic_path(target) as tmp, _writer_errors(target, "Parquet"):
         pq.write_table(table, tmp)
     return target
 

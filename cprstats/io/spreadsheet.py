@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import csv
 import datetime as _dt
 import html
 import os
@@ -43,7 +44,7 @@ __all__ = [
 #: First characters that make a spreadsheet read a cell as a formula: OWASP "CSV Injection"
 #: lists = + - @ tab and carriage return; OWASP ASVS 5.0 requirement 1.2.10 adds the null character.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\x00")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")  # ASCII, whole cell
 
 
 # --------------------------------------------------------------------------- formulas
@@ -58,7 +59,7 @@ def needs_neutralising(value: Any) -> bool:
     >>> [needs_neutralising(v) for v in ["=SUM(A1)", "@cmd", "-3", "-3+cmd|' /C calc'!A0", "ok", -3]]
     [True, True, False, True, False, False]
     """
-    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.match(value)
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(value)
 
 
 def _neutral(value: Any) -> Any:
@@ -96,7 +97,7 @@ def neutralise_formulas(df: pd.DataFrame, *, index: bool = False) -> pd.DataFram
     if not isinstance(df, pd.DataFrame):
         raise ParameterError(f"df must be a pandas DataFrame, got {type(df).__name__}")
     out = df.copy()
-    for i, (name, col) in enumerate(df.items()):
+    for i, (_, col) in enumerate(df.items()):
         dtype = col.dtype
         if isinstance(dtype, pd.CategoricalDtype):
             cats = list(dtype.categories)
@@ -151,6 +152,12 @@ def write_csv(
 ) -> Path:
     """Write ``df`` as CSV: atomic, UTF-8 with a byte-order mark, ``"\\n"`` line ends.
 
+    A cell (or column name, or index label) that holds a carriage return is always quoted:
+    the CSV writer quotes only the characters of its line end (``"\\n"``), and a spreadsheet
+    starts a new row at a bare carriage return, so text after it would land in a cell of its
+    own, unprotected. When any text holds one, every field of the file is quoted (which any
+    CSV reader reads back to the same values).
+
     Parameters
     ----------
     df : pandas.DataFrame
@@ -173,10 +180,34 @@ def write_csv(
     if not isinstance(df, pd.DataFrame):
         raise ParameterError(f"df must be a pandas DataFrame, got {type(df).__name__}")
     data = neutralise_formulas(df, index=index) if neutralise else df
+    quoting = csv.QUOTE_ALL if _holds_carriage_return(data, index=index) else csv.QUOTE_MINIMAL
     target = Path(path)
     with atomic_path(target) as tmp:
-        data.to_csv(tmp, index=index, encoding="utf-8-sig", lineterminator="\n")
+        data.to_csv(tmp, index=index, encoding="utf-8-sig", lineterminator="\n", quoting=quoting)
     return target
+
+
+def _holds_carriage_return(df: pd.DataFrame, *, index: bool) -> bool:
+    """Whether any text cell, column name or (written) index label of ``df`` holds a carriage return."""
+
+    def labels(ix: pd.Index) -> bool:
+        values = ix.to_flat_index() if isinstance(ix, pd.MultiIndex) else ix
+        flat = [v for x in values for v in (x if isinstance(x, tuple) else (x,))]
+        return any("\r" in str(v) for v in [*flat, *ix.names] if v is not None)
+
+    if labels(df.columns) or (index and labels(df.index)):
+        return True
+    for _, col in df.items():
+        dtype = col.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            values = pd.Series(dtype.categories)
+        elif pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+            values = col
+        else:
+            continue
+        if values.astype(str).str.contains("\r", regex=False).any():
+            return True
+    return False
 
 
 # ------------------------------------------------------------

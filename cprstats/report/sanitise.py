@@ -1,6 +1,20 @@
 """Make a notebook's HTML safe and accessible to circulate: nothing runs, nothing is fetched.
 
-`clean_html` re-writes HTML element by element (with the standard library's `html.parser`):
+`clean_html` works in two passes. The first re-writes HTML element by element (with the
+standard library's `html.parser`) for accessibility and to turn web links into citations;
+the second, the security gate, is `nh3` (the Python binding of the maintained Rust sanitiser
+``ammonia``, built on the browsers' own HTML5 parser), configured with an allow-list of
+exactly what a report needs (`ALLOWED_TAGS`, `ALLOWED_ATTRIBUTES`): text, headings, lists,
+tables, figures whose images are inline ``data:image/png`` (or jpeg, gif, webp, svg+xml)
+images, links within the page (``#...``) or relative to it, and the ``lang``, ``aria-*``,
+``role``, ``class``, ``id``, ``title`` and ``tabindex`` attributes. Everything else goes:
+inline ``<svg>`` and ``<math>`` (with their ``<animate>``, ``<set>`` and links), ``style``
+elements and attributes (so no CSS ``url()`` or ``image-set()`` fetch), forms, every
+scheme but ``data:image`` in an image and none at all in a link (``javascript:``, however
+it is spelt: ``java&#9;script:`` is read as the browser reads it), and ``data:text/html``.
+The page's own style sheet is added after cleaning, by `cprstats.report.page.page`.
+
+The first pass:
 
 * **Removed** with their content: ``script``, ``style``, ``iframe``, ``object``, ``embed``,
   ``noscript``, ``template``, ``frame(set)``, ``applet``; and ``link``, ``meta``, ``base``;
@@ -32,7 +46,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-__all__ = ["clean_html", "Cleaned", "DROP_WITH_CONTENT", "is_external"]
+__all__ = ["clean_html", "Cleaned", "DROP_WITH_CONTENT", "ALLOWED_TAGS", "ALLOWED_ATTRIBUTES", "is_external"]
 
 DROP_WITH_CONTENT = frozenset(
     {
@@ -48,6 +62,12 @@ DROP_WITH_CONTENT = frozenset(
         "applet",
         "noembed",
         "noframes",
+        "svg",
+        "math",
+        "textarea",
+        "select",
+        "title",
+        "xmp",
     }
 )
 _DROP_VOID = frozenset({"link", "meta", "base"})
@@ -74,19 +94,91 @@ _URL_ATTRS = frozenset(
         "archive",
     }
 )
-_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml)[;,]", re.I)
+_URL_INVISIBLE = re.compile(r"[\t\n\r]")  # browsers drop these anywhere in a URL (WHATWG URL standard)
+
+#: Elements a report may hold after cleaning (second pass, `nh3`).
+ALLOWED_TAGS = frozenset(
+    """
+    a abbr article aside b bdi bdo blockquote br caption cite code col colgroup dd del details dfn div dl dt em
+    figcaption figure footer h1 h2 h3 h4 h5 h6 header hr i img ins kbd li mark nav ol p pre q s samp section
+    small span strong sub summary sup table tbody td tfoot th thead time tr u ul var wbr
+    """.split()
+)
+#: Attributes kept, per element (``"*"``: on every element; ``aria-*`` attributes are kept too).
+ALLOWED_ATTRIBUTES = {
+    "*": frozenset({"class", "id", "lang", "dir", "title", "role", "tabindex"}),
+    "a": frozenset({"href"}),
+    "img": frozenset({"src", "alt", "width", "height"}),
+    "th": frozenset({"scope", "colspan", "rowspan", "headers", "abbr"}),
+    "td": frozenset({"colspan", "rowspan", "headers"}),
+    "ol": frozenset({"start", "reversed", "type"}),
+    "li": frozenset({"value"}),
+    "col": frozenset({"span"}),
+    "colgroup": frozenset({"span"}),
+    "time": frozenset({"datetime"}),
+    "details": frozenset({"open"}),
+}
+
+
+def _plain_url(url: str) -> str:
+    """``url`` as a browser reads it: tabs and line breaks removed, controls and spaces at either end stripped."""
+    return _URL_INVISIBLE.sub("", url).strip(
+        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
+        "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f \x7f"
+    )
+
+
+def _safe_url(tag: str, attr: str, value: str) -> bool:
+    """Whether a link or image address may stay: in-page or relative links; inline images, or relative ones."""
+    url = _plain_url(value)
+    scheme = _SCHEME.match(url)
+    if url.startswith(("//", "\\", "/\\", "\\/")):
+        return False
+    if tag == "img" and attr == "src":
+        return bool(_DATA_IMAGE.match(url)) or scheme is None
+    if tag == "a" and attr == "href":
+        return scheme is None  # "#section" or "02_agencies.html": never javascript:, data:, http:
+    return False
+
+
+def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    if attr in ("href", "src"):
+        return value if _safe_url(tag, attr, value) else None
+    if attr == "tabindex":
+        return value if value.strip() in ("-1", "0") else None
+    return value
+
+
+def _final_gate(html: str) -> str:
+    import nh3
+
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROP_WITH_CONTENT - ALLOWED_TAGS),
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        generic_attribute_prefixes={"aria-"},
+        attribute_filter=_attribute_filter,
+        url_schemes={"data"},
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
 _HEADING = re.compile(r"^h([1-6])$")
 
 
 def is_external(url: str) -> bool:
     """Whether following ``url`` would leave the page (any scheme but ``data:``, or ``//host``).
 
-    >>> [is_external(u) for u in ["https://x.org", "//x.org/a.png", "#top", "MWW/all/01.html", "data:image/png;base64,AA"]]
+    >>> urls = ["https://x.org", "//x.org/a.png", "#top", "MWW/all/01.html", "data:image/png;base64,AA"]
+    >>> [is_external(u) for u in urls]
     [True, True, False, False, False]
     """
-    u = url.strip()
-    if u.startswith("//") or u.startswith("\\\\"):
+    u = _plain_url(url)
+    if u.startswith(("//", "\\\\", "/\\", "\\/")):
         return True
     m = _SCHEME.match(u)
     return bool(m) and m.group(1).lower() != "data"
@@ -132,12 +224,12 @@ class _Cleaner(HTMLParser):
     ) -> tuple[list[tuple[str, str | None]], bool, str | None]:
         kept, changed, external = [], False, None
         for name, value in attrs:
-            v = value or ""
-            if name.startswith("on") or (name == "style" and re.search(r"url\s*\(|expression\s*\(|@import", v, re.I)):
+            v = _plain_url(value or "") if name in _URL_ATTRS else (value or "")
+            if name.startswith("on") or name == "style":  # no style attribute: no url(), image-set(), @import
                 changed = True
                 continue
             if name in _URL_ATTRS:
-                if tag == "img" and name == "src" and v.startswith("data:") and not _DATA_IMAGE.match(v):
+                if v[:5].lower() == "data:" and not (tag == "img" and name == "src" and _DATA_IMAGE.match(v)):
                     changed = True
                     continue
                 if is_external(v) or (name == "srcset"):
@@ -300,4 +392,4 @@ def clean_html(body: str, *, missing_caption: str, missing_alt: str) -> Cleaned:
     cleaner = _Cleaner(missing_caption, missing_alt, first_level=1 if needs_title else 0)
     cleaner.feed(body)
     cleaner.close()
-    return Cleaned("".join(cleaner.out), cleaner.title, needs_title, cleaner.changes)
+    return Cleaned(_final_gate("".join(cleaner.out)), cleaner.title, needs_title, cleaner.changes)
