@@ -28,7 +28,8 @@ from cprstats.codebook.model import Codebook, _did_you_mean, resolve
 from cprstats.datasets.examples import EXAMPLES, load_example
 from cprstats.errors import ParameterError
 from cprstats.forms.coding import code_reviews, normalise
-from cprstats.forms.reader import read_forms
+from cprstats.forms.identifiers import safe_header
+from cprstats.forms.reader import read_forms, screen_dataset
 from cprstats.io.datapackage import read_dataset
 
 __all__ = [
@@ -129,7 +130,8 @@ def _csv_kind(path: Path, cb: Codebook, name: str) -> str:
     if len(typed) == 1 and ";" in typed[0]:
         return "forms"  # read_forms explains semicolon-separated files
     if typed and not ({normalise(h) for h in typed} & _form_headers(cb)):
-        shown = ", ".join(typed[:5]) + (", ..." if len(typed) > 5 else "")
+        # a header cell may be the first child's data (forms without a header row): never echo it raw
+        shown = ", ".join(safe_header(h) for h in typed[:5]) + (", ..." if len(typed) > 5 else "")
         raise ParameterError(
             f"{name}={str(path)!r} is neither coding forms nor a coded dataset: none of its columns "
             f"({shown}) is a codebook variable such as review_id, outcome or board; " + _ACCEPTS + ", ".join(EXAMPLES)
@@ -279,6 +281,8 @@ def load_data(source: Any, codebook: Codebook | str | os.PathLike | None = None,
             + ", ".join(EXAMPLES)
         )
     kind = _path_kind(path, cb, name)
+    if kind == "dataset" and not _listed_in_package(path):
+        screen_dataset(path, cb)  # a coded dataset from elsewhere is screened as forms are: no identifier passes
     out = read_dataset(path, codebook=cb) if kind == "dataset" else code_reviews(read_forms(path, codebook=cb), cb)
     out.attrs["data_kind"] = kind
     return out
