@@ -311,3 +311,116 @@ def test_cooccurrence_counts_pairs_once():
 def test_save_refuses_a_path_as_name(tmp_path):
     with pytest.raises(ParameterError, match="no folders"):
         figures.save(figures.bar(_outcome()), tmp_path, "../outcome")
+
+
+# --------------------------------------------------------------------------- a true zero
+def test_a_zero_count_has_a_marker_and_its_label_not_an_interval():
+    # Synthetic: 22 children, 5 fatal physical abuse, 0 extra-familial homicide (a true zero), 17 other;
+    # a Wilson interval of 0/22 runs from 0 to 14.9% but a whisker from 0 would suggest a value
+    tab = pd.DataFrame(
+        {
+            "variable": "incident_type",
+            "level": ["fatal_physical_abuse", "extra_familial_homicide", "other"],
+            "group": "all",
+            "count": [5.0, 0.0, 17.0],
+            "n": 22,
+            "estimate": [5 / 22, 0.0, 17 / 22],
+            "ci_low": [0.101, 0.0, 0.566],
+            "ci_high": [0.434, 0.149, 0.899],
+            "ci_level": 0.95,
+        }
+    )
+    from matplotlib.container import ErrorbarContainer
+
+    for lang, zero_label in (("en", "0 of 22"), ("cy", "0 o 22")):
+        ax = figures.bar(tab, lang=lang).axes[0]
+        whiskers = [c.lines[2][0].get_segments() for c in ax.containers if isinstance(c, ErrorbarContainer)]
+        rows = sorted(round(seg[0][1]) for segs in whiskers for seg in segs)
+        assert rows == [0, 2]  # the intervals of rows 0 and 2 only: none at the zero (row 1)
+        (marker,) = [line for line in ax.get_lines() if line.get_marker() == "D"]
+        assert list(marker.get_xdata()) == [0.0] and list(marker.get_ydata()) == [1.0]
+        assert [t.get_text() for t in ax.texts] == ["23% (5/22)", zero_label, "77% (17/22)"]
+        notes = _texts(ax.figure)
+        assert any(s.startswith("◆") or "◆" in s for s in notes)  # the marker is explained under the figure
+
+
+# --------------------------------------------------------------------------- long Welsh labels
+#: Long Welsh labels put into a copy of the codebook: the longest the figures must take, one of
+#: them a single word with no place to break (a place name of 58 letters).
+LONG_CY = {
+    "themes": {
+        "communication": "Cyfathrebu rhwng asiantaethau statudol a gwirfoddol ynghylch pryderon diogelu plant",
+        "escalation": "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch",
+        "recording": "Cofnodi penderfyniadau, rhesymau a chamau gweithredu yng nghofnodion pob asiantaeth",
+    },
+    "period": {
+        "pre_covid": "Cyn pandemig Covid-19 a'r cyfyngiadau symud cenedlaethol cyntaf yng Nghymru",
+        "post_covid": "O ddechrau pandemig Covid-19 a'r cyfyngiadau symud cenedlaethol cyntaf ymlaen",
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def long_welsh_codebook(tmp_path_factory):
+    import yaml
+
+    import cprstats
+
+    raw = yaml.safe_load(cprstats.load_codebook().path.read_text(encoding="utf-8"))
+    for field in raw["fields"]:
+        for cat in field.get("categories") or []:
+            if field["name"] in LONG_CY and cat["value"] in LONG_CY[field["name"]]:
+                cat["label"] = {"en": cat["label"]["en"], "cy": LONG_CY[field["name"]][cat["value"]]}
+    path = tmp_path_factory.mktemp("cb") / "codebook.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return cprstats.load_codebook(path)
+
+
+def _long_tables(codebook):
+    import cprstats
+
+    data = cprstats.load_example("wales")
+    themes = cprstats.proportions(data, "themes", codebook=codebook)
+    return {
+        "bar": themes,
+        "grouped_bar": cprstats.proportions(data, "themes", by="period", codebook=codebook),
+        "heatmap": figures.cooccurrence(data, "themes", codebook=codebook),
+        "forest": cprstats.compare(data, "themes", by="period", codebook=codebook),
+    }
+
+
+def _outside(fig) -> list[str]:
+    """Every drawn text whose box (from the renderer) is not wholly inside the figure: a clipped text."""
+    from matplotlib.text import Text
+
+    with theme():
+        fig.canvas.draw()  # lays the figure out as saving it does
+        renderer = fig.canvas.get_renderer()
+        box = fig.bbox
+        out = []
+        for ax in fig.axes:
+            for tick in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
+                if tick.get_visible() and tick.get_text().strip():
+                    e = tick.get_window_extent(renderer)
+                    if e.x0 < box.x0 - 0.5 or e.x1 > box.x1 + 0.5 or e.y0 < box.y0 - 0.5 or e.y1 > box.y1 + 0.5:
+                        out.append(f"tick {tick.get_text()!r}: {e} outside {box}")
+        for text in fig.findobj(Text):  # titles, legends, value labels, notes: none may be cut either
+            if not (text.get_visible() and text.get_text().strip()):
+                continue
+            e = text.get_window_extent(renderer)
+            if e.x0 < box.x0 - 0.5 or e.x1 > box.x1 + 0.5 or e.y0 < box.y0 - 0.5 or e.y1 > box.y1 + 0.5:
+                out.append(f"text {text.get_text()!r}: {e} outside {box}")
+    return sorted(set(out))
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+@pytest.mark.parametrize("kind", ["bar", "grouped_bar", "heatmap", "forest"])
+def test_long_welsh_labels_are_wrapped_never_cut(long_welsh_codebook, kind, lang):
+    table = _long_tables(long_welsh_codebook)[kind]
+    extra = {"by": "period"} if kind == "grouped_bar" else {}
+    fig = getattr(figures, kind)(table, lang=lang, codebook=long_welsh_codebook, **extra)
+    texts = _texts(fig)
+    if lang == "cy":  # the long labels are drawn (wrapped onto lines), not left out
+        drawn = " ".join(s.replace("\n", " ") for s in texts).replace("- ", "-")
+        assert "Cofnodi penderfyniadau, rhesymau a chamau gweithredu" in drawn, texts
+    assert _outside(fig) == []

@@ -80,7 +80,7 @@ def test_opt_out_is_recorded_logged_and_shown(tmp_path, caplog):
 def test_intro_says_synthetic_scope_and_counts_in_welsh():
     rep = Report(data="mww_2017_2021", region="MWW", lang="cy")
     text = repr(rep.intro())
-    assert "Canolbarth a Gorllewin Cymru (CYSUR), pob cyfnod" in text
+    assert "Rhanbarth: Canolbarth a Gorllewin Cymru (CYSUR)\nCyfnod: Pob cyfnod" in text
     assert "11 adolygiad am 11 plentyn." in text  # the example: 11 reviews, one child each
     assert "Data synthetig" in text
     assert "Ni ddangosir niferoedd o 1 i 4" in text
@@ -91,7 +91,8 @@ def test_table_hides_small_counts_everywhere(mww, tmp_path):
     block = mww.table(_outcome_counts(), name="outcome", caption="Outcome (synthetic)")
     # 2 and 1 are primary; 8 is secondary (11 - 8 = 3 would reveal the other two together)
     assert "8 (" not in block.html and block.html.count("<td>*</td>") == 3
-    assert "<caption>Outcome (synthetic)</caption>" in block.html and 'scope="col"' in block.html
+    assert '<caption><span class="caption-number">Table 1:</span> Outcome (synthetic)</caption>' in block.html
+    assert 'scope="col"' in block.html
     assert "Denominator: n = 11." in block.text
     data = pd.read_csv(tmp_path / "tables" / "outcome.csv", encoding="utf-8-sig")
     assert data["count"].isna().all() and data["suppressed"].all()
@@ -139,15 +140,55 @@ def test_comparison_is_protected_on_both_sides(mww):
     assert safe["n"].tolist() == [10, 10] and safe["n_ref"].tolist() == [11, 11]
 
 
+def _incident_counts() -> pd.DataFrame:
+    """Synthetic: 20 children, incident types 8, 6, 5 and 1."""
+    return pd.DataFrame(
+        {
+            "variable": "incident_type",
+            "level": ["fatal_physical_abuse", "suicide", "neglect", "sudi"],
+            "group": "all",
+            "count": [8, 6, 5, 1],
+            "n": 20,
+            "estimate": [8 / 20, 6 / 20, 5 / 20, 1 / 20],
+        }
+    )
+
+
 def test_figure_is_inline_with_alt_text_from_the_suppressed_table(mww, tmp_path):
-    block = mww.figure(_outcome_counts(), name="outcome", title="Outcome (synthetic)")
+    block = mww.figure(_incident_counts(), name="incidents", title="Incidents (synthetic)")
     assert block.html.startswith('<figure class="report-figure"><img src="data:image/png;base64,')
-    assert 'alt="Bar chart: Outcome (synthetic). Death: not shown (small number);' in block.html
-    assert "<figcaption>Outcome (synthetic)</figcaption>" in block.html
-    assert "(8 of 11)" not in block.html
-    assert (tmp_path / "figures" / "outcome.png").is_file() and (tmp_path / "figures" / "outcome.svg").is_file()
+    # by hand: 1 is primary; 5 is secondary (20 - 8 - 6 = 6 would reveal the two together); 8 and 6 drawn
+    assert 'alt="Bar chart: Incidents (synthetic). Fatal physical abuse: 40% (8 of 20);' in block.html
+    assert "Neglect: not shown (small number)" in block.html and "(5 of 20)" not in block.html
+    assert (
+        '<figcaption><span class="caption-number">Figure 1:</span> Percentage of children in each category; '
+        "Mid and West Wales (CYSUR), all periods; n = 20 children</figcaption>"
+    ) in block.html
+    assert (tmp_path / "figures" / "incidents.png").is_file() and (tmp_path / "figures" / "incidents.svg").is_file()
     with pytest.raises(ParameterError, match="kind='pie'"):
         mww.figure(_outcome_counts(), name="x", kind="pie")
+
+
+def test_a_figure_with_fewer_than_two_bars_is_a_sentence_saying_why(mww, tmp_path):
+    # every count of the outcome table is hidden (see test_table_hides_small_counts_everywhere)
+    block = mww.figure(_outcome_counts(), name="outcome", title="Outcome (synthetic)")
+    assert "<img" not in block.html and 'class="notice notice-figure"' in block.html
+    assert block.text == (
+        "Figure not drawn: Outcome (synthetic): all 3 of its values are small numbers, "
+        "hidden to protect the children's privacy."
+    )
+    assert not (tmp_path / "figures" / "outcome.png").exists()  # nothing drawn, nothing saved
+    welsh = Report(data="mww_2017_2021", region="MWW", lang="cy")
+    block = welsh.figure(_incident_counts().assign(count=[20, 0, 0, 0], estimate=[1.0, 0, 0, 0]), name="x")
+    assert block.text == (  # a zero is no bar
+        "Ni luniwyd ffigur: Math o ddigwyddiad: dim ond 1 o'i 4 gwerth sydd uwchlaw sero, "
+        "sy'n rhy ychydig ar gyfer ffigur."
+    )
+    block = welsh.figure(_incident_counts().iloc[[1, 3]], name="y")  # 6 shown, 1 hidden
+    assert block.text == (
+        "Ni luniwyd ffigur: Math o ddigwyddiad: dim ond 1 o'i 2 gwerth y gellid eu llunio; "
+        "cuddiwyd 1 ohonynt fel niferoedd bach, i ddiogelu preifatrwydd y plant."
+    )
 
 
 def test_key_figures_are_fixed_text_and_respect_suppression(mww, capsys):

@@ -36,5 +36,13 @@ def test_default_caption_names_variables_and_scope(codebook):
     from types import SimpleNamespace
 
     rep = SimpleNamespace(lang="en", codebook=codebook, scope_label=lambda: "All Wales, all periods")
-    tab = pd.DataFrame({"variable": ["outcome", "cv_neglect", "custom"]})
-    assert default_caption(tab, rep) == "Outcome for the child; Neglect; custom (All Wales, all periods)"
+    tab = pd.DataFrame({"variable": ["outcome", "cv_neglect", "custom"], "n": [20, 18, 20]})
+    # codebook titles (not variable names, except for one the codebook does not know), then what is counted,
+    # the scope and the denominators
+    assert default_caption(tab, rep) == (
+        "Outcome for the child, Neglect, custom: number and percentage of children; All Wales, all periods; "
+        "n = 18 to 20 children"
+    )
+    assert default_caption(tab.iloc[:1], rep, style="percent_ci", by="period").startswith(
+        "Outcome for the child: percentage of children by period, with 95% confidence intervals;"
+    )

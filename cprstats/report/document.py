@@ -8,6 +8,14 @@ A notebook makes one `Report` from its parameters cell and then calls one method
     rep.table(cprstats.proportions(rep.data, "outcome"), name="outcome")
     rep.figure(cprstats.proportions(rep.data, "child_vulnerabilities"), name="vulnerabilities")
 
+Tables and figures are numbered in the order they are made ("Table 3", "Ffigur 2"), and their
+captions add to the title what was counted, the region and period, and the denominators. A
+figure that would show fewer than two values (the others hidden) is replaced by a sentence
+saying why. The title block (`intro`) gives the region, period, date produced (from
+``SOURCE_DATE_EPOCH`` when it is set, for reproducible reports, else today), the cprstats and
+codebook versions, a checksum of the data as loaded, the analyst's contact line if given
+(``Report(contact=...)``), the notices and a key to the symbols.
+
 Every table and figure goes through the report's disclosure policy first (on for any region
 below all-Wales, and for any table broken down by board; an analyst's ``suppress=False`` is
 recorded and shown), so a hidden count never reaches a page, a file or an alt text. Tables
@@ -35,18 +43,23 @@ review_type=other: 0/11 (0.0%)
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import functools
+import hashlib
+import os
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 import cprstats.report.figures as figures
 from cprstats._version import __version__
-from cprstats.codebook.i18n import format_percent, t
-from cprstats.codebook.model import check_lang, resolve
+from cprstats.codebook.i18n import format_percent
+from cprstats.codebook.model import Codebook, check_lang, resolve
 from cprstats.datasets.loader import comparison_as_counts, infer_by, load_data, protect, scope_data, source_text
-from cprstats.disclosure.policy import disclosure_policy
+from cprstats.disclosure.policy import DisclosurePolicy, disclosure_policy
 from cprstats.errors import ParameterError
 from cprstats.io import escape_html as esc
 from cprstats.io import write_csv, write_json, write_xlsx
@@ -54,9 +67,11 @@ from cprstats.report.blocks import (
     Block,
     default_caption,
     denominator_note,
+    figure_caption,
     heading_block,
     html_table,
     intro_block,
+    notice,
     scope_label,
 )
 from cprstats.report.labels import alt_text
@@ -69,9 +84,10 @@ from cprstats.report.views import (
     published_lines,
     published_view,
 )
+from cprstats.report.wording import collecting, t
 from cprstats.stats.comparisons import compare
 
-__all__ = ["Report", "STYLES", "LAYOUTS"]
+__all__ = ["Report", "STYLES", "LAYOUTS", "data_sha256", "produced_on"]
 
 #: Cell styles of `Report.table` (those of `cprstats.format_table`).
 STYLES = ("n_percent", "percent_ci", "count", "percent")
@@ -91,6 +107,73 @@ def _choice(name: str, value: Any, allowed: tuple) -> Any:
     if value not in allowed:
         raise ParameterError(f"{name}={value!r} is not allowed; use one of {', '.join(map(repr, allowed))}")
     return value
+
+
+def _contact(contact: Any) -> str | None:
+    if contact is None:
+        return None
+    if not isinstance(contact, str) or not contact.strip():
+        raise ParameterError(
+            f"contact={contact!r} is not allowed; use one line of text (a name, team or e-mail) or None"
+        )
+    text = " ".join(contact.split())
+    if len(text) > 200:
+        raise ParameterError(
+            f"contact is {len(text)} characters long; use at most 200 (one line: a name, team or e-mail)"
+        )
+    return text
+
+
+def data_sha256(data: pd.DataFrame) -> str:
+    """The SHA-256 of ``data`` as loaded: of its CSV text (UTF-8, ``\\n`` line ends, no index).
+
+    The same rows and columns give the same checksum on every machine; the title block shows
+    its first 12 hexadecimal digits.
+
+    >>> data_sha256(pd.DataFrame({"a": [1, 2]}))[:12]
+    'd4fa155a0784'
+    """
+    text = data.to_csv(index=False, lineterminator="\n")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def produced_on() -> dt.date:
+    """The date a report is produced: from ``SOURCE_DATE_EPOCH`` when it is set (reproducible builds), else today.
+
+    ``SOURCE_DATE_EPOCH`` is seconds since 1970-01-01 UTC (https://reproducible-builds.org/specs/source-date-epoch/).
+
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"SOURCE_DATE_EPOCH": "1700000000"}):
+    ...     produced_on()
+    datetime.date(2023, 11, 14)
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None or not epoch.strip():
+        return dt.date.today()
+    if not epoch.strip().isdigit():
+        raise ParameterError(
+            f"SOURCE_DATE_EPOCH={epoch!r} is not allowed; use whole seconds since 1970-01-01 UTC, or unset it"
+        )
+    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _shows_texts(method: _Method) -> _Method:
+    """Note the catalogue texts a method's block shows (`cprstats.report.wording`), on the block and the report."""
+
+    @functools.wraps(method)
+    def wrapper(self: Report, *args: Any, **kwargs: Any) -> Any:
+        with collecting() as used:
+            block = method(self, *args, **kwargs)
+        if isinstance(block, Block):
+            block.texts.update(used)
+        for where, verified in used.items():
+            self.texts[where] = verified and self.texts.get(where, True)
+        return block
+
+    return wrapper  # type: ignore[return-value]
 
 
 class Report:
@@ -115,6 +198,9 @@ class Report:
         Where tables, figures and ``report.json`` go; None writes nothing.
     notebook : str
         The notebook's name, recorded in report.json.
+    contact : str, optional
+        A line the title block shows, saying whom to ask about the report (a name, team or
+        e-mail; at most 200 characters).
     codebook : Codebook, str or path, optional
         The codebook of every label, table, figure and alt text in the report, and of the
         statistics on ``rep.data`` (`cprstats.codebook.resolve`: by default the one the data
@@ -130,6 +216,13 @@ class Report:
     outputs : list of dict
         What has been written: ``kind, name, files`` (relative to ``output_dir``),
         ``suppressed`` (number of hidden counts).
+    data_sha256 : str
+        The SHA-256 of the whole dataset as loaded (`data_sha256`).
+    produced : datetime.date
+        The date the report is produced (`produced_on`).
+    texts : dict of str to bool
+        The catalogue texts the report's blocks have shown, and whether their Welsh is verified
+        (`cprstats.report.wording`).
     """
 
     def __init__(
@@ -143,11 +236,14 @@ class Report:
         suppress: bool | None = None,
         output_dir: Any = None,
         notebook: str = "report",
-        codebook=None,
-    ):
+        codebook: Codebook | str | Path | None = None,
+        contact: str | None = None,
+    ) -> None:
 
         self.lang = check_lang(lang)
         self.notebook = _name(notebook, "notebook")
+        self.contact = _contact(contact)
+        self.produced = produced_on()
         if suppress is not None and not isinstance(suppress, bool):
             raise ParameterError(f"suppress={suppress!r} is not allowed; use None (the default policy), True or False")
         full = load_data(data, codebook)
@@ -164,16 +260,21 @@ class Report:
         self.synthetic = bool(full.attrs.get("synthetic"))
         self.data.attrs["synthetic"] = self.synthetic
         self.source = source_text(data if not isinstance(data, pd.DataFrame) else full)
+        self.data_sha256 = data_sha256(full)
         self.outputs: list[dict[str, Any]] = []
+        self.texts: dict[str, bool] = {}
+        self._numbers: dict[str, dict[str, int]] = {"table": {}, "figure": {}}
         self._write_record()
 
     # ------------------------------------------------------------------ properties
     @property
     def suppressing(self) -> bool:
+        """Whether this report's tables are suppressed (for the region itself)."""
         return self.policy.suppress
 
     @property
     def opted_out(self) -> bool:
+        """Whether the analyst switched suppression off below all-Wales (``suppress=False``)."""
         return self.policy.opted_out
 
     def __repr__(self) -> str:
@@ -182,7 +283,7 @@ class Report:
             f"{len(self.data)} children, suppression {'on' if self.suppressing else 'off'}>"
         )
 
-    def _policy(self, by: str | None):
+    def _policy(self, by: str | None) -> DisclosurePolicy:
         if by not in self._policies:
             self._policies[by] = disclosure_policy(
                 self.region, by=by, suppress=self._suppress, threshold=self.threshold, codebook=self.codebook
@@ -213,15 +314,33 @@ class Report:
         """ "All Wales" or the board's name, then the period, in the report's language."""
         return scope_label(self.region, self.period, lang=self.lang, codebook=self.codebook)
 
+    @_shows_texts
     def intro(self, title: str | None = None) -> Block:
-        """The title block: title, scope, numbers of reviews and children, source, notices."""
+        """The title block: title, numbers of reviews and children, facts, notices and the key to the symbols.
+
+        The facts are the region, period, date produced, data and its checksum, the cprstats and
+        codebook versions, and the contact line if one was given (`cprstats.report.blocks.facts`).
+        """
         return intro_block(self, title)
 
+    @_shows_texts
     def heading(self, key: str, level: int = 2) -> Block:
         """A section heading from the UI strings (``"children"`` -> ``section.children``), in the report's language."""
         return heading_block(key, level, lang=self.lang)
 
     # ------------------------------------------------------------------ tables and figures
+    def caption_number(self, kind: str, name: str) -> str:
+        """The number a table or figure is shown with ("Table 3", "Ffigur 2"): the next one, or the one ``name`` had.
+
+        Tables and figures are numbered apart, in the order they are made; making one again
+        (a notebook cell run twice) keeps its number.
+        """
+        _choice("kind", kind, ("table", "figure"))
+        numbers = self._numbers[kind]
+        number = numbers.setdefault(name, len(numbers) + 1)
+        return t(f"caption.{kind}_number", self.lang, number=number)
+
+    @_shows_texts
     def table(
         self,
         stats: pd.DataFrame,
@@ -243,7 +362,9 @@ class Report:
         name : str
             File name stem (letters, digits, ``_ - .``).
         caption : str, optional
-            Default: the variables' titles from the codebook.
+            Default: the variables' titles from the codebook, what the cells count, the scope
+            and the denominators (`cprstats.report.blocks.default_caption`). The table's
+            number ("Table 3") is put before it.
         style : {"n_percent", "percent_ci", "count", "percent"}
             What each cell shows (see `cprstats.format_table`).
         layout : {"wide", "long"}
@@ -267,18 +388,20 @@ class Report:
         shown = format_table(
             safe, self.codebook, lang=self.lang, cell=style, layout=layout, by=safe.attrs.get("by"), digits=digits
         )
-        caption = caption if caption is not None else default_caption(safe, self)
+        if caption is None:
+            grouped = "group" in safe and bool((safe["group"].astype(str) != "all").any())
+            caption = default_caption(safe, self, style=style, by=safe.attrs.get("by") if grouped else None)
+        number = self.caption_number("table", name)
         notes = list(shown.attrs.get("footnotes", [])) + denominator_note(safe, self.lang)
-        files = []
         if self.output_dir is not None:
             folder = self.output_dir / "tables"
             write_csv(safe, folder / f"{name}.csv")
-            notes_df = pd.DataFrame({t("heading.notes", self.lang): [caption, *notes]})
+            notes_df = pd.DataFrame({t("heading.notes", self.lang): [f"{number}: {caption}", *notes]})
             write_xlsx({"table": shown, "data": safe, "notes": notes_df}, folder / f"{name}.xlsx")
-            files = [f"tables/{name}.csv", f"tables/{name}.xlsx"]
-            self._record("table", name, files, safe)
-        return html_table(shown, caption=caption, notes=notes, row_headers=2 if layout == "wide" else 3)
+            self._record("table", name, [f"tables/{name}.csv", f"tables/{name}.xlsx"], safe)
+        return html_table(shown, caption=caption, notes=notes, row_headers=2 if layout == "wide" else 3, number=number)
 
+    @_shows_texts
     def figure(
         self,
         stats: pd.DataFrame,
@@ -286,8 +409,9 @@ class Report:
         name: str,
         kind: str = "bar",
         title: str | None = None,
+        caption: str | None = None,
         by: str | None = None,
-        **options,
+        **options: Any,
     ) -> Block:
         """Draw a figure safely, save ``figures/<name>.png`` and ``.svg``, show it with alt text.
 
@@ -299,6 +423,11 @@ class Report:
         name : str
         kind : {"bar", "grouped_bar", "heatmap", "forest"}
         title : str, optional
+            Drawn above the figure (default: the variables' titles from the codebook).
+        caption : str, optional
+            What the caption adds to the title (default: what is drawn, the scope and the
+            denominators, `cprstats.report.blocks.figure_caption`); the figure's number
+            ("Figure 2") is put before it.
         by : str, optional
         **options
             Passed to the drawing function (``sort``, ``digits``...).
@@ -306,14 +435,20 @@ class Report:
         Returns
         -------
         Block
-            ``<figure>`` with the PNG inline (``data:`` URI) and an ``alt`` text that states the
-            numbers shown, made from the same suppressed table; the figure's title as caption.
+            ``<figure>`` with the PNG inline (``data:`` URI), an ``alt`` text that states the
+            numbers shown, made from the same suppressed table, and the numbered caption. A
+            figure that would show fewer values than `cprstats.report.figures.MIN_SHOWN` (two
+            bars or cells, one difference) is not drawn or saved: the block is a notice saying
+            why, in the report's language.
         """
 
         _name(name)
         _choice("kind", kind, figures.KINDS)
         safe = self.protect(stats, by)
         by = safe.attrs.get("by")
+        drawn, hidden, total = figures.shown_values(safe, kind)
+        if drawn < figures.MIN_SHOWN[kind]:
+            return self._not_drawn(safe, kind, title, drawn, hidden, total)
         draw = getattr(figures, kind)
         extra = {"by": by} if kind == "grouped_bar" else {}
         if kind in ("bar", "grouped_bar"):
@@ -331,11 +466,33 @@ class Report:
         )
         w, h = (round(v * 96) for v in fig.get_size_inches())
         uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        number = self.caption_number("figure", name)
+        if caption is None:
+            caption = figure_caption(safe, self, kind=kind, by=by)
         html = (
             f'<figure class="report-figure"><img src="{uri}" alt="{esc(alt)}" width="{w}" height="{h}">'
-            f"<figcaption>{esc(title)}</figcaption></figure>"
+            f'<figcaption><span class="caption-number">{esc(number)}:</span> {esc(caption)}</figcaption></figure>'
         )
-        return Block(html, alt)
+        return Block(html, f"{number}: {caption}\n{alt}")
+
+    def _not_drawn(
+        self, safe: pd.DataFrame, kind: str, title: str | None, drawn: int, hidden: int, total: int
+    ) -> Block:
+        """The notice shown instead of a figure with too few values to draw, saying why."""
+        lang = self.lang
+        if title is None and kind == "forest":
+            title = t("heading.risk_difference", lang)
+        elif title is None:
+            title = figures.default_title(safe, lang, self.codebook)
+        if total < figures.MIN_SHOWN[kind]:
+            text = t("figure.not_drawn.single", lang, title=title)
+        elif hidden == total:
+            text = t("figure.not_drawn.none", lang, title=title, total=total)
+        elif hidden:
+            text = t("figure.not_drawn.hidden", lang, title=title, drawn=drawn, total=total, hidden=hidden)
+        else:
+            text = t("figure.not_drawn.zero", lang, title=title, drawn=drawn, total=total)
+        return notice(text, label=t("figure.not_drawn.label", lang), kind="figure")
 
     def key_figures(self, stats: pd.DataFrame, *, by: str | None = None, digits: int = 1) -> None:
         """Print one line per row, ``variable=level[ group]: count/n (percent)``, for nbval checks.
@@ -369,12 +526,13 @@ class Report:
         """The whole dataset: published samples are flagged reviews of every period."""
         return self._full
 
-    def compare_region(self, variables, **options) -> pd.DataFrame:
+    def compare_region(self, variables: str | list[str], **options: Any) -> pd.DataFrame:
         """This region against the rest of Wales; for the all-Wales report, a joint test across the boards."""
 
         groups = None if self.region == "wales" else [self.region]
         return compare(self.wales_data, variables, by="board", groups=groups, codebook=self.codebook, **options)
 
+    @_shows_texts
     def comparison(
         self, table: pd.DataFrame, *, name: str, caption: str | None = None, by: str | None = None, digits: int = 1
     ) -> Block:
@@ -382,6 +540,7 @@ class Report:
 
         return comparison_view(self, table, name=_name(name), caption=caption, by=by, digits=digits)
 
+    @_shows_texts
     def published(self, source: str, *, name: str, caption: str | None = None) -> Block:
         """Each published statement of ``source`` beside the figure computed from the data."""
 
@@ -392,6 +551,7 @@ class Report:
 
         published_lines(self, source)
 
+    @_shows_texts
     def agreement_table(self, agree: pd.DataFrame, *, name: str, caption: str | None = None) -> Block:
         """Show `cprstats.agreement` per coded column."""
 
@@ -402,6 +562,7 @@ class Report:
 
         agreement_lines(agree)
 
+    @_shows_texts
     def disagreements(self, table: pd.DataFrame, *, name: str) -> Block:
         """Count the disagreements per variable; write every one to ``tables/<name>``."""
 
@@ -421,6 +582,8 @@ class Report:
             "synthetic": self.synthetic,
             "source": self.source,
             "children": len(self.data),
+            "data_sha256": self.data_sha256,
+            "contact": self.contact,
             "cprstats_version": __version__,
             "codebook_version": self.codebook.version,
             "outputs": self.outputs,

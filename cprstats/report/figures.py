@@ -20,8 +20,13 @@ returned axes with seaborn, or draw a new figure in the same look::
 
 Accessibility: colour never carries meaning alone. Every bar has its value written beside
 it, groups also differ by hatching and are named in a legend, heat-map cells hold their
-counts. A suppressed value is drawn as no bar with a ``*``; intervals are error bars. Text is
-at least 10 points at the saved size, in DejaVu Sans (which has ŵ, ŷ and â).
+counts. A suppressed value is drawn as no bar with a ``*``; intervals are error bars; a true
+zero has no bar and no interval (a whisker from 0 would suggest a value) but a black diamond on
+the axis labelled "0 of n" ("0 o n"), explained under the figure. Text is at least 10 points at
+the saved size, in DejaVu Sans (which has ŵ, ŷ and â). Labels are wrapped onto lines, never
+cut: row and legend labels of any length (long Welsh ones too) stay inside the figure, and the
+figure grows taller for them. A figure with fewer than `MIN_SHOWN` values to draw is not drawn
+by `cprstats.report.document.Report.figure`, which says why instead (`shown_values`).
 
 Examples
 --------
@@ -55,7 +60,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from cprstats.codebook.i18n import t
 from cprstats.codebook.model import Codebook, check_lang, resolve
 from cprstats.errors import ParameterError
 from cprstats.report.labels import alt_text, group_label, level_label, row_labels, signed_number, value_text
@@ -79,12 +83,14 @@ from cprstats.report.style import (
     theme,
     wrap,
 )
+from cprstats.report.wording import t
 from cprstats.stats.describe import cooccurrence  # noqa: F401  (re-exported: cprstats.figures.cooccurrence)
 
 __all__ = [
     "bar",
     "grouped_bar",
     "sort_table",
+    "shown_values",
     "heatmap",
     "forest",
     "cooccurrence",
@@ -100,6 +106,7 @@ __all__ = [
     "MIN_FONT_PT",
     "RC",
     "KINDS",
+    "MIN_SHOWN",
 ]
 
 if TYPE_CHECKING:
@@ -107,6 +114,9 @@ if TYPE_CHECKING:
 
 #: Figure kinds, as `cprstats.report.document.Report.figure` names them.
 KINDS = ("bar", "grouped_bar", "heatmap", "forest")
+#: The fewest values a figure must draw (bars above zero, shown cells, shown differences; see
+#: `shown_values`): with fewer, `cprstats.report.document.Report.figure` says why in a sentence instead.
+MIN_SHOWN = {"bar": 2, "grouped_bar": 2, "heatmap": 2, "forest": 1}
 #: The band of a category that seaborn shares among its groups' bars, and the gap between them.
 BAND, GAP = 0.8, 0.08
 #: The colour of a hidden heat-map cell (it holds ``*``).
@@ -134,6 +144,26 @@ def sort_table(table: pd.DataFrame, sort: str = "codebook") -> pd.DataFrame:
     out = table.assign(_o=order.to_numpy()).sort_values("_o", kind="stable").drop(columns="_o")
     out.attrs = dict(table.attrs)
     return out
+
+
+def shown_values(table: pd.DataFrame, kind: str) -> tuple[int, int, int]:
+    """How many of a figure's values would be drawn, how many are hidden, and how many the table has.
+
+    A bar is drawn for an ``estimate`` above zero (a true zero is only a marker on the axis), a
+    heat-map cell for any shown ``count`` (a zero cell is coloured too), a forest plot's row for
+    a shown ``risk_difference``; a missing value is hidden (suppressed).
+
+    >>> tab = pd.DataFrame({"estimate": [0.5, float("nan"), 0.0]})
+    >>> shown_values(tab, "bar")
+    (1, 1, 3)
+    """
+    if kind not in KINDS:
+        raise ParameterError(f"kind={kind!r} is not allowed; use one of {', '.join(KINDS)}")
+    column = {"forest": "risk_difference", "heatmap": "count"}.get(kind, "estimate")
+    values = numbers(table, column, 1.0)
+    present = np.isfinite(values)
+    drawn = present if kind in ("heatmap", "forest") else present & (values > 0)
+    return int(drawn.sum()), int((~present).sum()), len(values)
 
 
 def _prepare(stats, what, lang, sort, codebook, title, synthetic):
@@ -187,14 +217,32 @@ def _intervals(ax, x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     return bool(ci.any())
 
 
-def _values(ax, plot: pd.DataFrame, y: np.ndarray, width: float, cap: float) -> float:
-    """Intervals and value labels (``*`` for a hidden value) beside the bars at ``y``; the right-most end."""
+def _values(ax, plot: pd.DataFrame, y: np.ndarray, width: float, cap: float) -> tuple[float, bool]:
+    """Intervals and value labels beside the bars at ``y``: the right-most end, and whether a zero was marked.
+
+    A hidden value is ``*``; a true zero has no interval (a whisker from 0 would suggest a
+    value): it is a black diamond on the axis, labelled ``0 of n``.
+    """
     est, lo, hi = (plot[c].to_numpy(dtype=float) for c in ("percent", "percent_low", "percent_high"))
+    counts = numbers(plot, "count", 1.0)
+    zero = np.isfinite(counts) & (counts == 0) & np.isfinite(est)
+    lo, hi = np.where(zero, np.nan, lo), np.where(zero, np.nan, hi)
     _intervals(ax, est, y, lo, hi, width, cap)
+    if zero.any():
+        ax.plot(
+            np.zeros(int(zero.sum())),
+            y[zero],
+            linestyle="none",
+            marker="D",
+            markersize=6,
+            color="black",
+            clip_on=False,
+            zorder=4,
+        )
     ends = np.fmax(np.nan_to_num(est), np.nan_to_num(hi))
-    for yi, x, text in zip(y, ends, plot["value"]):
-        ax.text(x + 1.2, yi, text, va="center", ha="left", fontsize=MIN_FONT_PT)
-    return float(ends.max()) if len(ends) else 0.0
+    for yi, x, text, z in zip(y, ends, plot["value"], zero):
+        ax.text(x + (2.2 if z else 1.2), yi, text, va="center", ha="left", fontsize=MIN_FONT_PT)
+    return (float(ends.max()) if len(ends) else 0.0), bool(zero.any())
 
 
 def bar(
@@ -268,14 +316,14 @@ def bar(
             linewidth=0.6,
             ax=ax,
         )
-        top = _values(ax, plot, np.arange(len(plot)), 1.1, 3)
+        top, zero = _values(ax, plot, np.arange(len(plot)), 1.1, 3)
         ax.set(ylabel="", yticks=range(len(labels)), yticklabels=labels, ylim=(len(labels) - 0.5, -0.5))
         percent_axis(ax, top, lang, xlabel)
         finish(
             fig,
             ax,
             title,
-            notes(lang, ci_level=level, suppressed=(plot["value"] == "*").any(), synthetic=synthetic),
+            notes(lang, ci_level=level, suppressed=(plot["value"] == "*").any(), synthetic=synthetic, zero=zero),
             height,
         )
     return fig
@@ -330,7 +378,8 @@ def grouped_bar(
     keys = list(dict.fromkeys(rows))
     items = pd.DataFrame(keys, columns=["variable", "level"])
     labels = _distinct([wrap(s, 30) for s in row_labels(items, lang=lang, codebook=cb)])
-    names = _distinct([group_label(g, lang=lang, by=by, codebook=cb) for g in groups])
+    # legend entries: wrapped (a long Welsh name would run off the figure), one column when long
+    names = _distinct([wrap(group_label(g, lang=lang, by=by, codebook=cb), 55) for g in groups])
     label_of, name_of = dict(zip(keys, labels)), dict(zip(groups, names))
     plot = _percentages(table, [label_of[k] for k in rows], lang, digits)
     plot["group_label"] = [name_of[g] for g in table["group"]]
@@ -366,17 +415,20 @@ def grouped_bar(
                 patch.set_hatch(hatch)
         for handle, hatch in zip(ax.get_legend().legend_handles, HATCHES):
             handle.set_hatch(hatch)
-        top = 0.0
+        top, zero = 0.0, False
         position = {label: i for i, label in enumerate(labels)}
         for j, name in enumerate(names):
             sub = plot[plot["group_label"] == name]
             # seaborn's dodge: each group gets an equal share of the band, in hue order
             y = sub["label"].map(position).to_numpy(dtype=float) + (j - (ng - 1) / 2) * BAND / ng
-            top = max(top, _values(ax, sub, y, 1.0, 2))
+            end, zeros = _values(ax, sub, y, 1.0, 2)
+            top, zero = max(top, end), zero or zeros
         ax.set(ylabel="", yticks=range(len(labels)), yticklabels=labels, ylim=(len(labels) - 0.5, -0.5))
         percent_axis(ax, top, lang, xlabel)
         # the legend sits between the title and the bars; the title is lifted above it
         ncols = min(ng, 3) if max(len(n) for n in names) <= 20 else 1
+        rows = [names[i : i + ncols] for i in range(0, ng, ncols)]
+        extra = sum(max(n.count("\n") for n in row) for row in rows)  # lines beyond one per legend row
         sns.move_legend(
             ax,
             "lower left",
@@ -393,9 +445,9 @@ def grouped_bar(
             fig,
             ax,
             title,
-            notes(lang, ci_level=level, suppressed=(plot["value"] == "*").any(), synthetic=synthetic),
+            notes(lang, ci_level=level, suppressed=(plot["value"] == "*").any(), synthetic=synthetic, zero=zero),
             height,
-            pad=10 + 25 * -(-ng // ncols),
+            pad=10 + 25 * len(rows) + 13 * extra,
         )
     return fig
 
@@ -467,7 +519,7 @@ def heatmap(
             annot=True,
             fmt=",.0f",
             annot_kws={"fontsize": MIN_FONT_PT},
-            xticklabels=labels,
+            xticklabels=labels,  # one line each (wrapped lines would run into each other when turned)
             yticklabels=[wrap(s, 28) for s in labels],
             cbar_kws={"shrink": 0.8, "label": t("heading.count", lang)},
             ax=ax,
@@ -542,7 +594,7 @@ def forest(
     labels = _distinct([wrap(s, 34) for s in row_labels(table, lang=lang, codebook=cb)])
     d, lo, hi = numbers(table, "risk_difference"), numbers(table, "rd_ci_low"), numbers(table, "rd_ci_high")
     plot = table.assign(label=labels, difference=d, difference_low=lo, difference_high=hi)
-    height = 1.4 + 0.42 * len(table)
+    height = 1.4 + 0.42 * len(table) + 0.17 * sum(s.count("\n") for s in labels)  # room for wrapped labels
     y = np.arange(len(table))
     ok = np.isfinite(d)
     with theme():

@@ -21,13 +21,15 @@ A hand-made table of synthetic numbers:
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from cprstats.codebook.i18n import format_count, format_number, format_percent, t
-from cprstats.codebook.model import check_lang, resolve
+from cprstats.codebook.i18n import format_count, format_number, format_percent
+from cprstats.codebook.model import Codebook, check_lang, resolve
 from cprstats.errors import ParameterError
+from cprstats.report.wording import label, t
 
 __all__ = [
     "row_labels",
@@ -53,7 +55,9 @@ def _missing(x: Any) -> bool:
         return False
 
 
-def level_label(variable: Any, level: Any, *, lang: str = "en", codebook=None, alone: bool = True) -> str:
+def level_label(
+    variable: Any, level: Any, *, lang: str = "en", codebook: Codebook | str | Path | None = None, alone: bool = True
+) -> str:
     """The label of one row of a tidy table (``variable``, ``level``) in ``lang``.
 
     ``alone=True`` when the figure shows one variable (the level label is enough); otherwise
@@ -69,7 +73,7 @@ def level_label(variable: Any, level: Any, *, lang: str = "en", codebook=None, a
     var, lev = str(variable), str(level)
     if not cb.knows(var):
         return lev if alone else f"{var}: {lev}"
-    title = cb.label(var, lang=lang)
+    title = label(cb, var, lang=lang)
     fld, option = cb.resolve(var) if var not in cb.fields else (cb.fields[var], None)
     if option is not None or (not fld.categories and lev in ("true", "True")):
         return title  # an option column or a boolean: the row is the variable itself
@@ -77,13 +81,13 @@ def level_label(variable: Any, level: Any, *, lang: str = "en", codebook=None, a
         text = t("value.false", lang)
     else:
         try:
-            text = cb.label(var, lev, lang)
+            text = label(cb, var, lev, lang)
         except ParameterError:
             text = lev
     return text if alone else f"{title}: {text}"
 
 
-def row_labels(table: pd.DataFrame, *, lang: str = "en", codebook=None) -> list[str]:
+def row_labels(table: pd.DataFrame, *, lang: str = "en", codebook: Codebook | str | Path | None = None) -> list[str]:
     """One label per row of ``table`` (columns ``variable``, ``level``), in ``lang``."""
     check_lang(lang)
     cb = resolve(codebook, table)
@@ -91,7 +95,9 @@ def row_labels(table: pd.DataFrame, *, lang: str = "en", codebook=None) -> list[
     return [level_label(v, lv, lang=lang, codebook=cb, alone=alone) for v, lv in zip(table["variable"], table["level"])]
 
 
-def group_label(group: Any, *, lang: str = "en", by: str | None = None, codebook=None) -> str:
+def group_label(
+    group: Any, *, lang: str = "en", by: str | None = None, codebook: Codebook | str | Path | None = None
+) -> str:
     """The label of a ``group`` code: "All", a board's or period's name, Yes/No, or the code itself.
 
     Without ``by`` the codebook's board, period, review type, outcome and local-authority codes
@@ -113,7 +119,7 @@ def group_label(group: Any, *, lang: str = "en", by: str | None = None, codebook
     for name in names:
         fld = cb.fields.get(name)
         if fld is not None and g in fld.codes:
-            return cb.label(name, g, lang)
+            return label(cb, name, g, lang)
     return g
 
 
@@ -121,13 +127,18 @@ def value_text(count: Any, n: Any, estimate: Any, *, lang: str = "en", digits: i
     """A value as shown beside a bar or read in alt text: ``"67% (22 of 33)"``, ``"67%"``, or ``"*"``.
 
     A hidden count with no percentage is ``"*"`` (``short``) or the words "not shown (small
-    number)"; a count shown without a percentage (small denominator) keeps the count.
+    number)"; a count shown without a percentage (small denominator) keeps the count. Beside
+    a bar (``short``) a true zero is ``"0 of n"``: no bar, no interval, nothing to round.
 
     >>> value_text(22, 33, 22 / 33), value_text(22, 33, 22 / 33, short=True, lang="cy")
     ('67% (22 of 33)', '67% (22/33)')
     >>> value_text(float("nan"), 33, float("nan"), short=True), value_text(None, 4, None, lang="cy")
     ('*', 'heb ei ddangos (nifer fach)')
+    >>> value_text(0, 22, 0.0, short=True), value_text(0, 22, 0.0, short=True, lang="cy")
+    ('0 of 22', '0 o 22')
     """
+    if short and not _missing(count) and float(count) == 0 and not _missing(n):
+        return t("figure.value_zero", lang, n=format_count(n, lang))
     if _missing(estimate):
         if not _missing(count) and not _missing(n):
             return f"{format_count(count, lang)}/{format_count(n, lang)}"
@@ -156,7 +167,7 @@ def alt_text(
     kind: str = "bar",
     title: str = "",
     lang: str = "en",
-    codebook=None,
+    codebook: Codebook | str | Path | None = None,
     by: str | None = None,
     digits: int = 0,
     synthetic: bool = False,

@@ -13,6 +13,12 @@ Cells tagged ``remove-cell`` (or ``remove_cell``) are left out; ``remove-output`
 ``remove_output``) drops a cell's outputs. Error outputs keep their one-line message but
 not the traceback; warnings written to stderr are left out.
 
+A Welsh report says, under its title block, how many of the Welsh texts it takes from the
+catalogue (``strings.yaml``) and the codebook await a translator's review: the blocks a
+`cprstats.Report` makes carry the texts they show (`cprstats.report.wording`), and the page
+adds its own (skip link, footer, the note's label). The index of reports (`index_html`) names
+each report by its title in the index's language.
+
 Examples
 --------
 >>> notebook_to_html("outputs/MWW/all/01.ipynb", "outputs/MWW/all/01.html", lang="cy")  # doctest: +SKIP
@@ -22,8 +28,10 @@ PosixPath('outputs/MWW/all/01.html')
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from html import unescape
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,15 +39,24 @@ from typing import Any
 import pandas as pd
 
 from cprstats._version import __version__
-from cprstats.codebook.i18n import t
-from cprstats.codebook.model import LANGUAGES, check_lang, resolve
+from cprstats.codebook.i18n import strings
+from cprstats.codebook.model import LANGUAGES, Codebook, check_lang, resolve
 from cprstats.errors import ParameterError
 from cprstats.io import escape_html as esc
 from cprstats.io import write_text
-from cprstats.report.blocks import table_wrap
+from cprstats.report.blocks import notice, read_texts_markers, table_wrap
 from cprstats.report.sanitise import clean_html
+from cprstats.report.wording import awaiting, collecting, label, t
 
-__all__ = ["notebook_to_html", "index_html", "page", "REMOVE_CELL_TAGS", "REMOVE_OUTPUT_TAGS"]
+__all__ = [
+    "notebook_to_html",
+    "index_html",
+    "page_shell",
+    "page",
+    "translation_note",
+    "REMOVE_CELL_TAGS",
+    "REMOVE_OUTPUT_TAGS",
+]
 
 REMOVE_CELL_TAGS = ("remove-cell", "remove_cell")
 REMOVE_OUTPUT_TAGS = ("remove-output", "remove_output")
@@ -50,10 +67,12 @@ def _css() -> str:
     return resources.files("cprstats.report").joinpath("assets", "report.css").read_text(encoding="utf-8")
 
 
-def page(body: str, *, title: str, lang: str) -> str:
+def page_shell(body: str, *, title: str, lang: str) -> str:
     """A complete HTML page around ``body`` (already safe HTML): shell, inline CSS, skip link, ``<main>``.
 
-    >>> html = page("<h1>Hi</h1>", title="Hi", lang="cy")
+    Also importable as ``page`` (its earlier name).
+
+    >>> html = page_shell("<h1>Hi</h1>", title="Hi", lang="cy")
     >>> html.splitlines()[:2], '<main id="main" tabindex="-1">' in html
     (['<!DOCTYPE html>', '<html lang="cy">'], True)
     """
@@ -71,7 +90,40 @@ def page(body: str, *, title: str, lang: str) -> str:
     )
 
 
-def _prepare(nb, lang: str) -> None:
+#: The earlier name of `page_shell`, kept for callers.
+page = page_shell
+
+
+def translation_note(used: Mapping[str, bool], *, prose: bool = False) -> str:
+    """The Welsh note on a report's translation: how many of the texts ``used`` await a translator's review.
+
+    ``used`` maps each catalogue text shown (``strings.<key>``, ``codebook.<where>``) to whether
+    its Welsh is verified; ``prose`` adds that the notebook's own Welsh prose awaits review too.
+
+    >>> print(translation_note({"strings.heading.count": True, "strings.heading.variable": False}))
+    Mae 1 o'r 2 o destunau Cymraeg ...
+    """
+    count = awaiting(used)
+    if count:
+        text = t("report.translation.awaiting", "cy", count=count, total=len(used))
+    else:
+        text = t("report.translation.none", "cy")
+    if prose:
+        text = f"{text} {t('report.translation.prose', 'cy')}"
+    return text
+
+
+def _with_note(content: str, note_html: str) -> str:
+    """``note_html`` after the title block (the first ``</header>``), else after the first h1, else first."""
+    for end in ("</header>", "</h1>"):
+        at = content.find(end)
+        if at >= 0:
+            at += len(end)
+            return f"{content[:at]}\n{note_html}{content[at:]}"
+    return f"{note_html}\n{content}"
+
+
+def _prepare(nb: Any, lang: str) -> None:
     """Drop error tracebacks (keep ``ename: evalue``) and stderr streams, in place."""
     for cell in nb.cells:
         if cell.get("cell_type") != "code":
@@ -88,7 +140,9 @@ def _prepare(nb, lang: str) -> None:
         cell["outputs"] = kept
 
 
-def notebook_to_html(nb_path, html_path, *, lang: str, title: str | None = None) -> Path:
+def notebook_to_html(
+    nb_path: str | os.PathLike[str], html_path: str | os.PathLike[str], *, lang: str, title: str | None = None
+) -> Path:
     """Write an executed notebook as a self-contained, accessible HTML report (no code).
 
     Parameters
@@ -105,6 +159,13 @@ def notebook_to_html(nb_path, html_path, *, lang: str, title: str | None = None)
     Returns
     -------
     pathlib.Path
+
+    Notes
+    -----
+    A Welsh report (``lang="cy"``) gets a note under its title block (`translation_note`)
+    saying how many of the catalogue and codebook texts it shows await a translator's review,
+    or that none does; the count is of the texts the notebook's `cprstats.Report` blocks
+    carry and the page's own.
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -125,6 +186,10 @@ def notebook_to_html(nb_path, html_path, *, lang: str, title: str | None = None)
     )
     exporter.register_preprocessor(tags, enabled=True)
     body, _ = exporter.from_notebook_node(nb)
+    used, body = read_texts_markers(body)
+    if lang == "cy":  # put in before cleaning, so that it is written out like the rest of the page
+        prose = str((nb.metadata.get("cprstats") or {}).get("welsh_prose", "verified")) != "verified"
+        body = _with_note(body, _translation_box(used, prose=prose))
     cleaned = clean_html(
         body, missing_caption=t("table.untitled", lang, number="{number}"), missing_alt=t("figure.no_description", lang)
     )
@@ -132,8 +197,20 @@ def notebook_to_html(nb_path, html_path, *, lang: str, title: str | None = None)
     content = cleaned.html
     if cleaned.needs_title:
         content = f"<h1>{esc(page_title)}</h1>\n{content}"
+    return write_text(page_shell(content, title=page_title, lang=lang), html_path)
 
-    return write_text(page(content, title=page_title, lang=lang), html_path)
+
+def _translation_box(used: Mapping[str, bool], *, prose: bool) -> str:
+    """The translation notice of a Welsh page, counting the page's own texts (skip link, footer, label) too.
+
+    The notice's own sentence is not counted: it would count itself.
+    """
+    with collecting() as own:
+        t("report.skip_link", "cy")
+        t("report.footer", "cy", version=__version__)
+        label_text = t("report.translation.label", "cy")
+    text = translation_note({**used, **own}, prose=prose)
+    return notice(text, label=label_text, kind="translation").html
 
 
 def _records(runs: Any) -> list[dict[str, Any]]:
@@ -146,8 +223,34 @@ def _records(runs: Any) -> list[dict[str, Any]]:
     return [dict(r) for r in runs]
 
 
-def index_html(output_root, runs: Iterable[Mapping[str, Any]] | pd.DataFrame, *, lang: str, codebook=None) -> Path:
-    """Write ``<output_root>/index.html``: one captioned table linking every report, with its status.
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
+
+
+def _report_title(root: Path, rec: Mapping[str, Any], lang: str) -> str:
+    """A report's title in ``lang``: the notebook's title string, else the report page's ``<title>``, else its name."""
+    name = str(rec.get("notebook") or "")
+    if f"notebook.{name}" in strings():
+        return t(f"notebook.{name}", lang)
+    href = rec.get("html")
+    if href and not os.path.isabs(str(href)) and ".." not in Path(str(href)).parts:
+        path = root / str(href)
+        try:
+            found = _TITLE.search(path.read_text(encoding="utf-8")[:20000]) if path.is_file() else None
+        except (OSError, UnicodeDecodeError):
+            found = None
+        if found and found.group(1).strip():
+            return unescape(found.group(1).strip())
+    return name
+
+
+def index_html(
+    output_root: str | os.PathLike[str],
+    runs: Iterable[Mapping[str, Any]] | pd.DataFrame,
+    *,
+    lang: str,
+    codebook: Codebook | str | Path | None = None,
+) -> Path:
+    """Write ``<output_root>/index.html``: one captioned table linking every report by its title, with its status.
 
     Parameters
     ----------
@@ -164,6 +267,11 @@ def index_html(output_root, runs: Iterable[Mapping[str, Any]] | pd.DataFrame, *,
     Returns
     -------
     pathlib.Path
+
+    Notes
+    -----
+    Each report is named by its title in ``lang``: the catalogue's ``notebook.<name>`` string,
+    else the ``<title>`` of the report page, else the notebook's name.
     """
 
     check_lang(lang)
@@ -186,7 +294,7 @@ def index_html(output_root, runs: Iterable[Mapping[str, Any]] | pd.DataFrame, *,
         region, period = str(r.get("region")), str(r.get("period"))
         region_l = t("scope.all_wales", lang) if region == "wales" else _label(cb, "board", region, lang)
         period_l = t("report.period_all", lang) if period == "all" else _label(cb, "period", period, lang)
-        nb = esc(r.get("notebook") or "")
+        nb = esc(_report_title(Path(output_root), r, lang))
         href = r.get("html")
         if href and not os.path.isabs(str(href)) and ".." not in Path(str(href)).parts:
             link = f'<a href="{esc(Path(str(href)).as_posix())}">{nb}</a>'
@@ -209,11 +317,11 @@ def index_html(output_root, runs: Iterable[Mapping[str, Any]] | pd.DataFrame, *,
     else:
         table = f"<p>{esc(t('index.empty', lang))}</p>"
     body = f"<h1>{esc(title)}</h1>\n{table}"
-    return write_text(page(body, title=title, lang=lang), Path(output_root) / "index.html")
+    return write_text(page_shell(body, title=title, lang=lang), Path(output_root) / "index.html")
 
 
-def _label(cb, variable: str, code: str, lang: str) -> str:
+def _label(cb: Codebook, variable: str, code: str, lang: str) -> str:
     try:
-        return cb.label(variable, code, lang)
+        return label(cb, variable, code, lang)
     except ParameterError:
         return code

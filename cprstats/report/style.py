@@ -54,10 +54,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cprstats.codebook.i18n import t
 from cprstats.codebook.model import Codebook, resolve
 from cprstats.errors import ParameterError
 from cprstats.io import write_bytes
+from cprstats.report.wording import label, t
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -248,11 +248,20 @@ def finish(fig: Figure, ax: Axes, title: str, notes: list[str], height: float, p
         fig.text(0.01, 0.012, text, ha="left", va="bottom", fontsize=MIN_FONT_PT)
 
 
-def notes(lang: str, *, ci_level: float | None = None, suppressed: bool = False, synthetic: bool = False) -> list[str]:
-    """The notes printed under a figure: what the lines show, the ``*`` marker, synthetic data."""
+def notes(
+    lang: str,
+    *,
+    ci_level: float | None = None,
+    suppressed: bool = False,
+    synthetic: bool = False,
+    zero: bool = False,
+) -> list[str]:
+    """The notes printed under a figure: what the lines show, the zero marker, the ``*`` marker, synthetic data."""
     out = []
     if ci_level is not None:
         out.append(t("figure.note.ci", lang, level=f"{100 * float(ci_level):g}"))
+    if zero:
+        out.append(t("figure.note.zero", lang))
     if suppressed:
         out.append(t("figure.note.suppressed", lang))
     if synthetic:
@@ -287,7 +296,7 @@ def default_title(table: pd.DataFrame, lang: str, codebook: Codebook | str | Pat
 
     cb = resolve(codebook, table)
     names = [str(v) for v in pd.unique(table["variable"])]
-    return "; ".join(cb.label(v, lang=lang) if cb.knows(v) else v for v in names)
+    return "; ".join(label(cb, v, lang=lang) if cb.knows(v) else v for v in names)
 
 
 def figure_bytes(fig: Figure, fmt: str = "png") -> bytes:

@@ -25,14 +25,16 @@ A hand-made table of synthetic numbers (as `cprstats.proportions` would return):
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cprstats.codebook.i18n import format_count, format_number, format_percent, t
-from cprstats.codebook.model import check_lang, resolve
+from cprstats.codebook.i18n import format_count, format_number, format_percent
+from cprstats.codebook.model import Codebook, check_lang, resolve
 from cprstats.errors import ParameterError
+from cprstats.report.wording import label, t
 
 __all__ = ["format_table", "footnotes", "CELLS", "LAYOUTS"]
 
@@ -52,7 +54,7 @@ def _choice(name: str, value: Any, allowed: tuple) -> Any:
 
 
 def _variable_label(cb, variable: Any, lang: str) -> str:
-    return cb.label(variable, lang=lang) if cb.knows(str(variable)) else str(variable)
+    return label(cb, variable, lang=lang) if cb.knows(str(variable)) else str(variable)
 
 
 def _level_label(cb, variable: Any, level: Any, lang: str) -> str:
@@ -62,7 +64,7 @@ def _level_label(cb, variable: Any, level: Any, lang: str) -> str:
         return t(f"value.{lev.lower()}", lang)
     if fld is not None and fld.categories:
         try:
-            return cb.label(var, lev, lang)
+            return label(cb, var, lev, lang)
         except ParameterError:
             return lev
     return lev
@@ -73,7 +75,7 @@ def _group_label(cb, by: str | None, group: Any, lang: str) -> str:
         return t(f"group.{group}", lang)
     if by is not None and by in cb.fields and cb.fields[by].categories:
         try:
-            return cb.label(by, str(group), lang)
+            return label(cb, by, str(group), lang)
         except ParameterError:
             pass
     return str(group)
@@ -135,7 +137,7 @@ def _cells(table: pd.DataFrame, cell: str, lang: str, digits: int, marker: str) 
 
 def format_table(
     table: pd.DataFrame,
-    codebook=None,
+    codebook: Codebook | str | Path | None = None,
     *,
     lang: str = "en",
     cell: str = "n_percent",
@@ -252,7 +254,12 @@ def _wide(table, var_lab, lev_lab, grp_lab, cells, n_text, h_var, h_lev, h_den) 
 
 
 def footnotes(
-    table: pd.DataFrame, lang: str = "en", *, codebook=None, cell: str = "n_percent", marker: str = "*"
+    table: pd.DataFrame,
+    lang: str = "en",
+    *,
+    codebook: Codebook | str | Path | None = None,
+    cell: str = "n_percent",
+    marker: str = "*",
 ) -> list[str]:
     """The footnotes that apply to ``table``, in ``lang``.
 

@@ -10,17 +10,20 @@ the numbers written to ``tables/<name>.csv`` and ``.xlsx``.
 from __future__ import annotations
 
 import math
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-from cprstats.codebook.i18n import format_number, format_percent, t
+from cprstats.codebook.i18n import format_number, format_percent
+from cprstats.codebook.model import Codebook
 from cprstats.datasets.published import check_published
 from cprstats.errors import ParameterError
 from cprstats.io import write_csv, write_xlsx
-from cprstats.report.blocks import Block, default_caption, html_table
+from cprstats.report.blocks import Block, ReportLike, default_caption, html_table
 from cprstats.report.tables import footnotes
+from cprstats.report.wording import label, t
 
 __all__ = [
     "comparison_view",
@@ -30,7 +33,23 @@ __all__ = [
     "agreement_lines",
     "disagreements_view",
     "p_text",
+    "ViewReport",
 ]
+
+
+class ViewReport(ReportLike, Protocol):
+    """What the views read from and do to a report (`cprstats.report.document.Report` has it all)."""
+
+    output_dir: Path | None
+    threshold: int
+    opted_out: bool
+    wales_data_all_periods: pd.DataFrame
+
+    def protect(self, stats: pd.DataFrame, by: str | None = None) -> pd.DataFrame: ...
+
+    def caption_number(self, kind: str, name: str) -> str: ...
+
+    def _record(self, kind: str, name: str, files: list[str], table: pd.DataFrame) -> None: ...
 
 
 def p_text(p: Any, lang: str) -> str:
@@ -44,28 +63,28 @@ def p_text(p: Any, lang: str) -> str:
     return "<0.001" if float(p) < 0.001 else format_number(float(p), lang, 3)
 
 
-def _label(cb, variable: str, level: Any, lang: str) -> tuple[str, str]:
+def _label(cb: Codebook, variable: str, level: Any, lang: str) -> tuple[str, str]:
     if cb.knows(variable):
         fld, option = cb.resolve(variable) if variable not in cb.fields else (cb.fields[variable], None)
-        var = fld.title.get(lang)
+        var = label(cb, fld.name, lang=lang)
         if option is not None:
-            return var, fld.category(option).label.get(lang)
+            return var, label(cb, variable, lang=lang)
         if fld.categories and str(level) in fld.codes:
-            return var, fld.category(str(level)).label.get(lang)
+            return var, label(cb, fld.name, str(level), lang)
         if str(level) in ("true", "True"):
             return var, t("value.true", lang)
         return var, str(level)
     return str(variable), str(level)
 
 
-def _group_label(cb, by: str | None, group: Any, lang: str) -> str:
+def _group_label(cb: Codebook, by: str | None, group: Any, lang: str) -> str:
     g = str(group)
     if g == "rest":
         return t("group.rest", lang)
     if g == "all":
         return t("group.all", lang)
     if by and by in cb.fields and cb.fields[by].categories and g in cb.fields[by].codes:
-        return cb.label(by, g, lang)
+        return label(cb, by, g, lang)
     return g
 
 
@@ -77,7 +96,7 @@ def _n_pct(count: Any, n: Any, estimate: Any, lang: str, digits: int) -> str:
     return f"{int(count)}{pct}"
 
 
-def _write(rep, name: str, shown: pd.DataFrame, data: pd.DataFrame, caption: str, notes: list[str]) -> None:
+def _write(rep: ViewReport, name: str, shown: pd.DataFrame, data: pd.DataFrame, caption: str, notes: list[str]) -> None:
     if rep.output_dir is None:
         return
 
@@ -88,7 +107,7 @@ def _write(rep, name: str, shown: pd.DataFrame, data: pd.DataFrame, caption: str
     rep._record("table", name, [f"tables/{name}.csv", f"tables/{name}.xlsx"], data)
 
 
-def _notes(rep, safe: pd.DataFrame) -> list[str]:
+def _notes(rep: ViewReport, safe: pd.DataFrame) -> list[str]:
 
     notes = list(footnotes(safe, rep.lang, codebook=rep.codebook))
     if rep.synthetic and t("footnote.synthetic", rep.lang) not in notes:
@@ -98,7 +117,13 @@ def _notes(rep, safe: pd.DataFrame) -> list[str]:
 
 # --------------------------------------------------------------------------- comparisons
 def comparison_view(
-    rep, table: pd.DataFrame, *, name: str, caption: str | None = None, by: str | None = None, digits: int = 1
+    rep: ViewReport,
+    table: pd.DataFrame,
+    *,
+    name: str,
+    caption: str | None = None,
+    by: str | None = None,
+    digits: int = 1,
 ) -> Block:
     """A `cprstats.compare` table: each side's n (%), the difference with its interval, the test and p-values.
 
@@ -153,24 +178,25 @@ def comparison_view(
     adjust = str(safe["adjust"].dropna().iloc[0]) if safe["adjust"].notna().any() else "none"
     notes = _notes(rep, safe) + [t(f"footnote.adjust_{adjust}", lang)]
     if caption is None:
-        caption = default_caption(safe, rep)
-    _write(rep, name, shown, safe, caption, notes)
-    return html_table(shown, caption=caption, notes=notes, row_headers=2)
+        caption = default_caption(safe, rep, comparison=True)
+    number = rep.caption_number("table", name)
+    _write(rep, name, shown, safe, f"{number}: {caption}", notes)
+    return html_table(shown, caption=caption, notes=notes, row_headers=2, number=number)
 
 
 # --------------------------------------------------------------------------- published figures
-def _published(rep, source: str) -> pd.DataFrame:
+def _published(rep: ViewReport, source: str) -> pd.DataFrame:
 
     data = rep.wales_data_all_periods
     return check_published(data, source, codebook=rep.codebook)
 
 
-def _statement_label(cb, rec: dict, lang: str) -> str:
+def _statement_label(cb: Codebook, rec: dict, lang: str) -> str:
     var = str(rec["variable"])
     if not var or not cb.knows(var):
         return str(rec["statement"])
     levels = [x for x in str(rec.get("level") or "").split("|") if x]
-    title = cb.label(var, lang=lang)
+    title = label(cb, var, lang=lang)
     if levels:
         labs = [_label(cb, var, lv, lang)[1] for lv in levels]
         title = f"{title}: {t('cell.or', lang).join(labs) if len(labs) > 1 else labs[0]}"
@@ -188,7 +214,7 @@ def _value(x: Any, unit: str, lang: str) -> str:
     return format_number(float(x), lang, 0 if float(x).is_integer() else 1)
 
 
-def published_view(rep, source: str, *, name: str, caption: str | None = None) -> Block:
+def published_view(rep: ViewReport, source: str, *, name: str, caption: str | None = None) -> Block:
     """Each published statement beside the figure computed from the data, and whether they agree.
 
     The samples are flagged reviews (``in_mcmanus_2023``...) of the whole dataset, all periods; England's
@@ -223,11 +249,12 @@ def published_view(rep, source: str, *, name: str, caption: str | None = None) -
         notes.append(t("footnote.synthetic", lang))
     if any(hide):
         notes.append(t("footnote.suppressed", lang))
-    _write(rep, name, shown, data, caption, notes)
-    return html_table(shown, caption=caption, notes=notes, row_headers=1)
+    number = rep.caption_number("table", name)
+    _write(rep, name, shown, data, f"{number}: {caption}", notes)
+    return html_table(shown, caption=caption, notes=notes, row_headers=1, number=number)
 
 
-def _hidden_counts(rep, res: pd.DataFrame, source: str) -> np.ndarray:
+def _hidden_counts(rep: ViewReport, res: pd.DataFrame, source: str) -> np.ndarray:
     # The Mid and West Wales sample is one region: below all-Wales, whatever the report's own scope,
     # so its small counts are hidden unless the analyst explicitly opted out.
     if source != "mww_2017_2021" or rep.opted_out:
@@ -239,7 +266,7 @@ def _hidden_counts(rep, res: pd.DataFrame, source: str) -> np.ndarray:
     return small.fillna(False).to_numpy(dtype=bool)
 
 
-def published_lines(rep, source: str) -> None:
+def published_lines(rep: ViewReport, source: str) -> None:
     """Print ``statement: published -> computed [consistent]`` lines for nbval (fixed format)."""
     res = _published(rep, source)
     hide = _hidden_counts(rep, res, source)
@@ -250,7 +277,9 @@ def published_lines(rep, source: str) -> None:
 
 
 # --------------------------------------------------------------------------- agreement
-def agreement_view(rep, agree: pd.DataFrame, *, name: str, caption: str | None = None, digits: int = 2) -> Block:
+def agreement_view(
+    rep: ViewReport, agree: pd.DataFrame, *, name: str, caption: str | None = None, digits: int = 2
+) -> Block:
     """Agreement per coded column: reviews compared, % agreement, kappa (interval), PABAK, alpha."""
     lang, cb = rep.lang, rep.codebook
     level = float(agree["ci_level"].dropna().iloc[0]) * 100 if agree["ci_level"].notna().any() else 95.0
@@ -287,8 +316,9 @@ def agreement_view(rep, agree: pd.DataFrame, *, name: str, caption: str | None =
     notes = [t("agreement.note", lang)]
     if rep.synthetic:
         notes.append(t("footnote.synthetic", lang))
-    _write(rep, name, shown, agree, caption, notes)
-    return html_table(shown, caption=caption, notes=notes, row_headers=1)
+    number = rep.caption_number("table", name)
+    _write(rep, name, shown, agree, f"{number}: {caption}", notes)
+    return html_table(shown, caption=caption, notes=notes, row_headers=1, number=number)
 
 
 def agreement_lines(agree: pd.DataFrame) -> None:
@@ -298,13 +328,13 @@ def agreement_lines(agree: pd.DataFrame) -> None:
         print(f"{rec['variable']}: n={int(rec['n'])} agree={100 * rec['p_observed']:.1f}% kappa={kappa}")
 
 
-def disagreements_view(rep, table: pd.DataFrame, *, name: str) -> Block:
+def disagreements_view(rep: ViewReport, table: pd.DataFrame, *, name: str) -> Block:
     """How many disagreements each variable has (shown), and every one of them (written to tables/)."""
     lang, cb = rep.lang, rep.codebook
     counts = table.groupby("field", sort=False).size()
     shown = pd.DataFrame(
         {
-            t("heading.variable", lang): [cb.label(f, lang=lang) if cb.knows(f) else f for f in counts.index],
+            t("heading.variable", lang): [label(cb, f, lang=lang) if cb.knows(f) else f for f in counts.index],
             t("heading.disagreements", lang): [str(int(c)) for c in counts.to_numpy()],
         }
     )
@@ -315,4 +345,4 @@ def disagreements_view(rep, table: pd.DataFrame, *, name: str) -> Block:
         write_csv(table, folder / f"{name}.csv")
         write_xlsx({"disagreements": table}, folder / f"{name}.xlsx")
         rep._record("table", name, [f"tables/{name}.csv", f"tables/{name}.xlsx"], table.assign(count=0))
-    return html_table(shown, caption=caption, notes=notes, row_headers=1)
+    return html_table(shown, caption=caption, notes=notes, row_headers=1, number=rep.caption_number("table", name))
