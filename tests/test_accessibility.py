@@ -123,12 +123,12 @@ def test_reports_and_index_have_no_serious_violation(tmp_path):
 
 def test_the_check_fails_on_a_serious_violation(tmp_path):
     # negative control: axe rates an image without alt text "critical" (rule image-alt)
-    from cprstats.report.page import page
+    from cprstats.report.page import page_shell
 
     bad = tmp_path / "bad.html"
     png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4//8/AAX+Av6n1qTyAAAAAElFTkSuQmCC"
     bad.write_text(
-        page(f'<h1>Prawf</h1><img src="data:image/png;base64,{png}">', title="Prawf", lang="cy"), encoding="utf-8"
+        page_shell(f'<h1>Prawf</h1><img src="data:image/png;base64,{png}">', title="Prawf", lang="cy"), encoding="utf-8"
     )
     status, (result,) = _axe(bad)
     assert status == 1

@@ -52,7 +52,6 @@ __all__ = [
     "notebook_to_html",
     "index_html",
     "page_shell",
-    "page",
     "translation_note",
     "REMOVE_CELL_TAGS",
     "REMOVE_OUTPUT_TAGS",
@@ -88,10 +87,6 @@ def page_shell(body: str, *, title: str, lang: str) -> str:
         f'<footer class="report-footer"><p>{esc(t("report.footer", lang, version=__version__))}</p></footer>\n'
         "</body>\n</html>\n"
     )
-
-
-#: The earlier name of `page_shell`, kept for callers.
-page = page_shell
 
 
 def translation_note(used: Mapping[str, bool], *, prose: bool = False) -> str:
