@@ -31,7 +31,7 @@ COMMANDS = {
     "code": ("cprstats.cli.code", "code forms into a dataset with its datapackage.json"),
     "codebook": ("cprstats.cli.codebook", "print the data dictionary (Markdown)"),
     "template": ("cprstats.cli.template", "write an Excel coding template made from the codebook"),
-    "agree": ("cprstats.cli.agree", "inter-rater agreement between two coders' forms"),
+    "agree": ("cprstats.cli.agree", "inter-rater agreement between two or more coders' forms"),
     "export": ("cprstats.cli.export", "export a coded dataset for SPSS, Stata, R or Parquet"),
     "run": ("cprstats.cli.run", "run the notebooks for regions and periods"),
     "reproduce": ("cprstats.cli.reproduce", "run the default all-Wales analysis and regenerate figures/"),
