@@ -231,4 +231,4 @@ def test_registry_points_at_command_modules():
 
     for name in ("validate", "code", "codebook"):
         module = import_module(COMMANDS[name][0])
-        assert callable(module.add_arguments) and callable(module.run)
+        assert callable(module.add_arguments) and callable(module.execute)

@@ -1,7 +1,7 @@
 """The ``cprstats`` command line.
 
-Each subcommand lives in its own module under ``cprstats/commands/`` with two functions:
-``add_arguments(parser)`` and ``run(args) -> int``. Modules load only when their command
+Each subcommand lives in its own module of ``cprstats/cli/`` with two functions:
+``add_arguments(parser)`` and ``execute(args) -> int``. Modules load only when their command
 runs, so ``cprstats --help`` is quick.
 
 Exit codes: 0 success; 1 the input has problems (printed as a table); 2 usage errors or
@@ -108,7 +108,7 @@ def _main(argv) -> int:
         parser.print_help()
         return 2
     try:
-        return int(import_module(args._module).run(args) or 0)
+        return int(import_module(args._module).execute(args) or 0)
     except CodingError as exc:
         print(str(exc), file=sys.stderr)
         return 1

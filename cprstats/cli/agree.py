@@ -13,6 +13,7 @@ name reviews: keep them with the forms, never publish them.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import warnings
 from pathlib import Path
@@ -24,10 +25,10 @@ from cprstats.errors import ParameterError
 from cprstats.io import write_csv, write_xlsx
 from cprstats.stats.reliability import agreement, agreement_summary, coder_names, disagreements
 
-__all__ = ["add_arguments", "run"]
+__all__ = ["add_arguments", "execute"]
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "coders",
         nargs="+",
@@ -52,7 +53,7 @@ def _joined(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
-def run(args) -> int:
+def execute(args: argparse.Namespace) -> int:
     import pandas as pd
 
     if len(args.coders) < 2:

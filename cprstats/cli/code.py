@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from cprstats.cli.common import add_forms_arguments, code_or_report
 from cprstats.io.datapackage import write_dataset
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_forms_arguments(parser)
     parser.add_argument(
         "-o",
@@ -23,7 +24,7 @@ def add_arguments(parser):
     parser.add_argument("--synthetic", action="store_true", help="mark the dataset as synthetic in datapackage.json")
 
 
-def run(args) -> int:
+def execute(args: argparse.Namespace) -> int:
 
     data, _ = code_or_report(args, sys.stdout)
     if data is None:

@@ -4,6 +4,7 @@ QualCoder (`cprstats.io.refiqda`)."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from cprstats.cli.common import add_codebook_option
@@ -14,7 +15,7 @@ from cprstats.io import write_text
 from cprstats.io.refiqda import codebook_codes, write_qdc
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--lang",
         choices=["en", "cy"],
@@ -36,7 +37,7 @@ def add_arguments(parser):
     add_codebook_option(parser)
 
 
-def run(args) -> int:
+def execute(args: argparse.Namespace) -> int:
 
     cb = resolve(args.codebook)
     if args.qdc:

@@ -8,6 +8,7 @@ Restricted variables (``age_months``) are left out unless ``--include-restricted
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from cprstats.cli.common import add_codebook_option
@@ -16,10 +17,10 @@ from cprstats.datasets.loader import load_data
 from cprstats.errors import ParameterError
 from cprstats.io.exporters import FORMATS, export
 
-__all__ = ["add_arguments", "run"]
+__all__ = ["add_arguments", "execute"]
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "dataset",
         metavar="DATASET",
@@ -43,7 +44,7 @@ def add_arguments(parser):
     add_codebook_option(parser)
 
 
-def run(args) -> int:
+def execute(args: argparse.Namespace) -> int:
 
     src = Path(args.dataset)
     out = Path(args.output) if args.output else src.with_suffix(FORMATS[args.format])

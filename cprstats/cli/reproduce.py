@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from cprstats.cli.run import summarise
@@ -9,7 +10,7 @@ from cprstats.errors import RunInterrupted
 from cprstats.runner.reproduction import reproduce
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--output",
         default=None,
@@ -20,7 +21,7 @@ def add_arguments(parser):
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
 
-def run(args) -> int:
+def execute(args: argparse.Namespace) -> int:
 
     try:
         done = reproduce(output=args.output, jobs=args.jobs, progress=not args.quiet)

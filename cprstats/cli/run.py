@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from cprstats.cli.common import add_codebook_option, print_problems
@@ -10,7 +11,7 @@ from cprstats.runner.execution import RunInterrupted
 from cprstats.runner.execution import run as run_notebooks
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--region",
         nargs="+",
@@ -92,7 +93,7 @@ def summarise(result, stream) -> None:
     print(f"Reports: {where}", file=stream)
 
 
-def run(args) -> int:
+def execute(args: argparse.Namespace) -> int:
 
     try:
         result = run_notebooks(

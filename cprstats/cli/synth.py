@@ -11,6 +11,7 @@ package's copy (``cprstats/datasets/data/``) that `cprstats.load_example` reads.
 
 from __future__ import annotations
 
+import argparse
 import filecmp
 import sys
 import tempfile
@@ -19,10 +20,10 @@ from pathlib import Path
 from cprstats.synth.generator import SEED, package_data_dir, write_shipped
 from cprstats.synth.linked import linked_paths
 
-__all__ = ["add_arguments", "run"]
+__all__ = ["add_arguments", "execute"]
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="data", metavar="DIR", help="the data folder to write into (default: data)")
     parser.add_argument(
         "--seed",
@@ -52,7 +53,7 @@ def _default_package_dir(out: Path) -> Path | None:
     return pkg if out.resolve() == (pkg.parents[2] / "data").resolve() else None
 
 
-def run(args) -> int:
+def execute(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     seed = SEED if args.seed is None else args.seed

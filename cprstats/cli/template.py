@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
+
 from cprstats.cli.common import add_codebook_option
 from cprstats.forms.template import make_template
 
-__all__ = ["add_arguments", "run"]
+__all__ = ["add_arguments", "execute"]
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("output", metavar="OUT.xlsx", help="the workbook to write")
     parser.add_argument(
         "--lang",
@@ -26,7 +28,7 @@ def add_arguments(parser):
     add_codebook_option(parser)
 
 
-def run(args) -> int:
+def execute(args: argparse.Namespace) -> int:
 
     path = make_template(args.output, lang=args.lang, codebook=args.codebook, rows=args.rows)
     print(

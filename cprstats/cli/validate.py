@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from cprstats.cli.common import add_forms_arguments, code_or_report
 from cprstats.io import write_csv, write_xlsx
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_forms_arguments(parser)
     parser.add_argument("--report", metavar="PROBLEMS.csv", help="also write the problems as CSV (or .xlsx)")
 
 
-def run(args) -> int:
+def execute(args: argparse.Namespace) -> int:
     data, problems = code_or_report(args, sys.stdout)
     if data is None:
         if args.report:
