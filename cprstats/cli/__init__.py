@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from importlib import import_module
 
 from cprstats._version import __version__
@@ -79,7 +80,7 @@ def _terminate_as_interrupt(signum, frame):  # pragma: no cover - exercised in a
     raise KeyboardInterrupt
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     import signal
     import threading

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
+import os
+from typing import TextIO
+
 import pandas as pd
 
-from cprstats.codebook.model import resolve
+from cprstats.codebook.model import Codebook, resolve
 from cprstats.errors import CodingError
 from cprstats.forms.coding import code_reviews
 from cprstats.forms.guard import vocabulary
@@ -20,14 +24,14 @@ __all__ = [
 ]
 
 
-def add_forms_arguments(parser):
+def add_forms_arguments(parser: argparse.ArgumentParser) -> None:
     """The FORMS argument and the options every command that codes forms takes."""
     parser.add_argument("forms", help="a CSV or XLSX file of forms, or a folder of YAML forms")
     add_codebook_option(parser)
     add_keep_option(parser)
 
 
-def code_or_report(args, stream):
+def code_or_report(args: argparse.Namespace, stream: TextIO) -> tuple[pd.DataFrame, None] | tuple[None, pd.DataFrame]:
     """Code ``args.forms``; on problems print them to ``stream`` and return ``(None, problems)``."""
 
     try:
@@ -38,7 +42,7 @@ def code_or_report(args, stream):
         return None, problems
 
 
-def safe_problems(problems: pd.DataFrame, codebook=None) -> pd.DataFrame:
+def safe_problems(problems: pd.DataFrame, codebook: Codebook | str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """A copy of a problems table whose ``value``, ``review_id`` and ``field`` all pass the identifier screen.
 
     The coder and the guard already withhold what looks identifying; this is the last check
@@ -61,13 +65,13 @@ def safe_problems(problems: pd.DataFrame, codebook=None) -> pd.DataFrame:
     return out
 
 
-def add_codebook_option(parser):
+def add_codebook_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--codebook", metavar="FILE", help="a researcher's own codebook YAML (default: the packaged one)"
     )
 
 
-def add_keep_option(parser):
+def add_keep_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--keep-column",
         dest="keep_columns",
@@ -78,7 +82,7 @@ def add_keep_option(parser):
     )
 
 
-def print_problems(problems, stream) -> None:
+def print_problems(problems: pd.DataFrame, stream: TextIO) -> None:
     """Print a problems table readably: one block per problem, file and row first."""
     problems = safe_problems(problems)
     n = len(problems)

@@ -8,17 +8,22 @@ with the same rules: ``cprstats.codebook.schema.dataset_schema().validate(df)``.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from cprstats.codebook.model import Codebook, resolve
 from cprstats.errors import CodingError
 
+if TYPE_CHECKING:
+    from pandera.pandas import DataFrameSchema
+
 __all__ = ["dataset_schema", "validate_dataset"]
 
 
-def dataset_schema(codebook=None):
+def dataset_schema(codebook: Codebook | str | os.PathLike[str] | None = None) -> DataFrameSchema:
     """A ``pandera.DataFrameSchema`` for the coded dataset of ``codebook``.
 
     Examples
@@ -62,7 +67,7 @@ def _schema(cb: Codebook):
     )
 
 
-def validate_dataset(df: pd.DataFrame, codebook=None) -> pd.DataFrame:
+def validate_dataset(df: pd.DataFrame, codebook: Codebook | str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Check a coded dataset against the codebook's schema; raise `CodingError` listing every failure.
 
     Columns kept on purpose from the forms (not in the codebook) are allowed after the coded ones.

@@ -20,6 +20,8 @@ Examples
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from cprstats._checks import check_choice, did_you_mean
-from cprstats.codebook.model import TableCodebook, resolve
+from cprstats.codebook.model import Codebook, TableCodebook, resolve
 from cprstats.datasets.linked_examples import LINKED_EXAMPLES
 from cprstats.datasets.loader import load_data
 from cprstats.errors import FormsError, ParameterError
@@ -92,7 +94,9 @@ def linked_source(source: Any, table: str) -> Any:
     return None
 
 
-def code_linked_beside(source: Any, reviews: pd.DataFrame, *, codebook=None) -> dict[str, pd.DataFrame]:
+def code_linked_beside(
+    source: Any, reviews: pd.DataFrame, *, codebook: Codebook | str | os.PathLike[str] | None = None
+) -> dict[str, pd.DataFrame]:
     """Code and check the linked tables that go with ``source`` (`linked_source`), against ``reviews``.
 
     For ``cprstats validate`` / ``cprstats code`` / a notebook run on forms: the linked forms
@@ -138,7 +142,7 @@ def load_linked(
     region: str = "wales",
     period: str = "all",
     reviews: pd.DataFrame | None = None,
-    codebook=None,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
 ) -> pd.DataFrame:
     """The coded linked ``table`` that goes with ``source``, with review columns, scoped to a region and period.
 
@@ -231,7 +235,11 @@ def _scope(df: pd.DataFrame, region: str, period: str) -> pd.DataFrame:
 
 
 def with_review_columns(
-    table: pd.DataFrame, reviews: pd.DataFrame, columns=REVIEW_COLUMNS, *, codebook=None
+    table: pd.DataFrame,
+    reviews: pd.DataFrame,
+    columns: Iterable[str] = REVIEW_COLUMNS,
+    *,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
 ) -> pd.DataFrame:
     """A linked table with review-level columns (board, period, review type) added from the review table.
 

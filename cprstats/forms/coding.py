@@ -14,6 +14,7 @@ labels always pass). Numbers are plain ASCII digits (``1``, ``-2``, ``1,000``, `
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -395,7 +396,11 @@ def _parse_flag(text):
 
 # --------------------------------------------------------------------------- main
 def code_reviews(
-    forms, codebook=None, *, keep_columns: Iterable[str] = (), check_identifiers: bool = True
+    forms: pd.DataFrame | str | os.PathLike[str],
+    codebook: Codebook | str | os.PathLike[str] | None = None,
+    *,
+    keep_columns: Iterable[str] = (),
+    check_identifiers: bool = True,
 ) -> pd.DataFrame:
     """Code raw forms into the typed, validated review dataset.
 

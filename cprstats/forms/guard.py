@@ -60,6 +60,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -69,7 +70,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cprstats.codebook.model import resolve
+from cprstats.codebook.model import Codebook, resolve
 from cprstats.errors import CodingError, ParameterError
 from cprstats.forms.identifiers import (
     KINDS,
@@ -222,7 +223,9 @@ def _column_rule(cb, col: str, keep: set[str]) -> _Column:
     return _Column(col, limits, delimiter, vocab, dates, False)
 
 
-def find_identifiers(forms: pd.DataFrame, codebook=None, *, keep_columns: Iterable[str] = ()) -> pd.DataFrame:
+def find_identifiers(
+    forms: pd.DataFrame, codebook: Codebook | str | os.PathLike[str] | None = None, *, keep_columns: Iterable[str] = ()
+) -> pd.DataFrame:
     """List the columns and cells of raw coding forms that look identifying.
 
     Parameters
@@ -412,7 +415,9 @@ def _text(v: Any) -> str:
     return str(v)
 
 
-def check_forms(forms: pd.DataFrame, codebook=None, *, keep_columns: Iterable[str] = ()) -> None:
+def check_forms(
+    forms: pd.DataFrame, codebook: Codebook | str | os.PathLike[str] | None = None, *, keep_columns: Iterable[str] = ()
+) -> None:
     """Raise `CodingError` if raw coding forms look identifying (see `find_identifiers`).
 
     Parameters

@@ -60,6 +60,7 @@ Three synthetic reviews, seven recommendations in two action plans (the files of
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -68,7 +69,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cprstats.codebook.model import TableCodebook, resolve
+from cprstats.codebook.model import Codebook, TableCodebook, resolve
 from cprstats.errors import CodingError, CprstatsError, FormsError, ParameterError
 from cprstats.forms.coding import (  # the per-field machinery of code_reviews, reused as it is
     _code_list,
@@ -98,7 +99,7 @@ _REVIEW_DECISIONS = ("cpr_concise", "cpr_extended", "mapf", "susr")
 _SUSR_START = pd.Period("2024-10", "M")
 
 
-def linked_codebook(table: str, codebook=None) -> TableCodebook:
+def linked_codebook(table: str, codebook: Codebook | str | os.PathLike[str] | None = None) -> TableCodebook:
     """The codebook of linked table ``table`` (``"recommendations"`` or ``"process"``).
 
     ``codebook`` may be the review codebook (a `Codebook` or a path), or already a table's.
@@ -114,7 +115,13 @@ def linked_codebook(table: str, codebook=None) -> TableCodebook:
 
 
 # --------------------------------------------------------------------------- reading
-def read_linked(path, table: str, *, codebook=None, check: bool = True) -> pd.DataFrame:
+def read_linked(
+    path: str | os.PathLike[str],
+    table: str,
+    *,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
+    check: bool = True,
+) -> pd.DataFrame:
     """Read one linked table's forms as strings, as `cprstats.read_forms` reads the review forms.
 
     Parameters
@@ -209,7 +216,12 @@ def _read_sheet(p: Path, sheet: str) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- coding one table
 def code_table(
-    forms, table: str, *, codebook=None, keep_columns: Iterable[str] = (), check_identifiers: bool = True
+    forms: pd.DataFrame | str | os.PathLike[str],
+    table: str,
+    *,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
+    keep_columns: Iterable[str] = (),
+    check_identifiers: bool = True,
 ) -> pd.DataFrame:
     """Code one linked table's forms, as `cprstats.code_reviews` codes the review forms.
 
@@ -488,7 +500,7 @@ def cross_check(
     recommendations: pd.DataFrame | None = None,
     process: pd.DataFrame | None = None,
     *,
-    codebook=None,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
 ) -> pd.DataFrame:
     """The problems across coded tables, as a `CodingError` problems table (empty if none).
 
@@ -600,11 +612,11 @@ def _coded_or_none(df) -> bool:
 
 
 def code_linked(
-    reviews=None,
-    recommendations=None,
-    process=None,
+    reviews: pd.DataFrame | str | os.PathLike[str] | None = None,
+    recommendations: pd.DataFrame | str | os.PathLike[str] | None = None,
+    process: pd.DataFrame | str | os.PathLike[str] | None = None,
     *,
-    codebook=None,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
     check_identifiers: bool = True,
 ) -> dict[str, pd.DataFrame]:
     """Code the linked tables and check them against each other and the review table.

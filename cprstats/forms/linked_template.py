@@ -28,10 +28,17 @@ Examples
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from cprstats.codebook.i18n import t
-from cprstats.codebook.model import check_lang, resolve
+from cprstats.codebook.model import Codebook, check_lang, resolve
 from cprstats.errors import ParameterError
 from cprstats.forms.linked import TABLES
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 __all__ = ["add_linked_sheets", "LINKED_SHEETS"]
 
@@ -39,7 +46,14 @@ __all__ = ["add_linked_sheets", "LINKED_SHEETS"]
 LINKED_SHEETS = tuple(name for table in TABLES for name in (table, f"lists_{table}"))
 
 
-def add_linked_sheets(wb, *, lang: str = "en", codebook=None, rows: int = 500, tables=TABLES) -> list[str]:
+def add_linked_sheets(
+    wb: Workbook,
+    *,
+    lang: str = "en",
+    codebook: Codebook | str | os.PathLike[str] | None = None,
+    rows: int = 500,
+    tables: Iterable[str] = TABLES,
+) -> list[str]:
     """Add the linked tables' sheets (with drop-downs and checks) to an openpyxl workbook.
 
     Parameters

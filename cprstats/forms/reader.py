@@ -48,7 +48,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cprstats.codebook.model import resolve
+from cprstats.codebook.model import Codebook, resolve
 from cprstats.errors import CodingError, CprstatsError, FormsError
 from cprstats.forms.guard import check_forms, vocabulary
 from cprstats.forms.identifiers import normalise_word, safe_echo, safe_header, value_like
@@ -82,7 +82,13 @@ FORM_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".yaml", ".yml")
 _EXCEL_ROWS = 1_048_576  # the last row of an Excel sheet
 
 
-def read_forms(path, *, codebook=None, keep_columns: Iterable[str] = (), check: bool = True) -> pd.DataFrame:
+def read_forms(
+    path: str | os.PathLike[str],
+    *,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
+    keep_columns: Iterable[str] = (),
+    check: bool = True,
+) -> pd.DataFrame:
     """Read coding forms into a raw DataFrame of strings.
 
     Parameters
@@ -627,7 +633,7 @@ _DATASET_INTEGER = re.compile(r"^-?[0-9]{1,18}(?:\.0*)?$")
 _DATASET_MONTH = re.compile(r"^[0-9]{4}-(?:0?[1-9]|1[0-2])$")
 
 
-def screen_dataset(path, codebook=None) -> None:
+def screen_dataset(path: str | os.PathLike[str], codebook: Codebook | str | os.PathLike[str] | None = None) -> None:
     """Check a coded dataset CSV before it is read: identifiers, cell types, ``datapackage.json``.
 
     `cprstats.read_dataset` trusts the file it reads; this is the screen to run first on a

@@ -8,9 +8,10 @@ definitions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["Rule", "RULES", "check_rules"]
@@ -117,7 +118,7 @@ RULES = (
 )
 
 
-def check_rules(df: pd.DataFrame, rules=RULES):
+def check_rules(df: pd.DataFrame, rules: Iterable[Rule] = RULES) -> Iterator[tuple[np.ndarray, Rule]]:
     """Yield ``(mask, rule)`` for each rule broken by at least one row of the coded frame ``df``."""
     for rule in rules:
         if not all(c in df.columns for c in rule.needs):

@@ -39,11 +39,12 @@ PosixPath('coding_template.xlsx')
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from cprstats.codebook.i18n import t, texts
-from cprstats.codebook.model import check_lang, resolve
+from cprstats.codebook.model import Codebook, check_lang, resolve
 from cprstats.errors import ParameterError
 from cprstats.forms.linked_template import LINKED_SHEETS, add_linked_sheets
 from cprstats.io import save_workbook
@@ -66,7 +67,13 @@ def _welsh_awaits_review() -> bool:
     return any(not text.cy_verified for key, text in texts() if key.startswith("template."))
 
 
-def make_template(path, *, lang: str = "en", codebook=None, rows: int = 500) -> Path:
+def make_template(
+    path: str | os.PathLike[str],
+    *,
+    lang: str = "en",
+    codebook: Codebook | str | os.PathLike[str] | None = None,
+    rows: int = 500,
+) -> Path:
     """Write an Excel coding template made from the codebook.
 
     Parameters

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from cprstats._version import __version__
-from cprstats.codebook.model import check_lang, resolve
+from cprstats.codebook.model import Codebook, check_lang, resolve
 from cprstats.errors import FormsError, ParameterError
 from cprstats.io import write_csv, write_json
 
@@ -42,7 +44,9 @@ _TRUE_TEXT = ("true", "True", "TRUE")
 _BOOLEAN_TEXT = (*_TRUE_TEXT, "false", "False", "FALSE", "")
 
 
-def table_schema(codebook=None, lang: str = "en", columns=None) -> dict:
+def table_schema(
+    codebook: Codebook | str | os.PathLike[str] | None = None, lang: str = "en", columns: Iterable[str] | None = None
+) -> dict:
     """The Frictionless Table Schema of a coded dataset, made from the codebook.
 
     Parameters
@@ -140,7 +144,14 @@ def _sha256(p: Path) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest()
 
 
-def write_dataset(df: pd.DataFrame, path, *, codebook=None, lang: str = "en", synthetic: bool | None = None) -> Path:
+def write_dataset(
+    df: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
+    lang: str = "en",
+    synthetic: bool | None = None,
+) -> Path:
     """Write a coded dataset as CSV and its ``datapackage.json`` beside it (both atomically).
 
     Parameters
@@ -199,7 +210,9 @@ def write_dataset(df: pd.DataFrame, path, *, codebook=None, lang: str = "en", sy
     return write_json(package, target.parent / "datapackage.json")
 
 
-def read_dataset(path, *, codebook=None) -> pd.DataFrame:
+def read_dataset(
+    path: str | os.PathLike[str], *, codebook: Codebook | str | os.PathLike[str] | None = None
+) -> pd.DataFrame:
     """Read a coded dataset CSV, restoring the codebook's types.
 
     The CSV is one `write_dataset` wrote, or a coded dataset a researcher saved with pandas

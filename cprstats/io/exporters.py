@@ -42,6 +42,7 @@ PosixPath('wales.sav')
 from __future__ import annotations
 
 import json
+import os
 import re
 import warnings
 from contextlib import contextmanager
@@ -50,7 +51,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cprstats.codebook.model import check_lang, load_codebook
+from cprstats.codebook.model import Codebook, check_lang, load_codebook
 from cprstats.errors import CprstatsError, FormsError, ParameterError
 from cprstats.io import _fixed_time, atomic_path
 from cprstats.io.datapackage import read_dataset, write_dataset
@@ -78,7 +79,9 @@ def _cut(text: str, limit: int, *, by_bytes: bool = False) -> str:
     return cut.rstrip(" ,;:-") + "\u2026"
 
 
-def labelled(df: pd.DataFrame, *, lang: str = "en", codebook=None) -> tuple[pd.DataFrame, dict, dict, dict]:
+def labelled(
+    df: pd.DataFrame, *, lang: str = "en", codebook: Codebook | str | os.PathLike[str] | None = None
+) -> tuple[pd.DataFrame, dict, dict, dict]:
     """The coded dataset as numbers with labels, ready for SPSS or Stata.
 
     Parameters
@@ -197,7 +200,15 @@ def _check_spss_names(columns) -> None:
             )
 
 
-def export(dataset, path, *, format: str, lang: str = "en", codebook=None, include_restricted: bool = False) -> Path:
+def export(
+    dataset: pd.DataFrame | str | os.PathLike[str],
+    path: str | os.PathLike[str],
+    *,
+    format: str,
+    lang: str = "en",
+    codebook: Codebook | str | os.PathLike[str] | None = None,
+    include_restricted: bool = False,
+) -> Path:
     """Write a coded dataset as SPSS ``.sav``, Stata ``.dta``, Parquet or a CSV data package.
 
     Parameters

@@ -35,12 +35,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
 
 import pandas as pd
 
-from cprstats.codebook.model import TableCodebook, check_lang, resolve
+from cprstats.codebook.model import Codebook, TableCodebook, check_lang, resolve
 from cprstats.errors import FormsError, ParameterError
 from cprstats.io import atomic_path, write_csv, write_json
 from cprstats.io.datapackage import SYNTHETIC_NOTE, dataset_to_text, read_dataset, table_schema
@@ -64,7 +66,14 @@ def _view(table: str, codebook=None) -> TableCodebook:
     return resolve(codebook).table(table)
 
 
-def linked_schema(table: str, review_resource: str, *, codebook=None, lang: str = "en", columns=None) -> dict:
+def linked_schema(
+    table: str,
+    review_resource: str,
+    *,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
+    lang: str = "en",
+    columns: Iterable[str] | None = None,
+) -> dict:
     """The Table Schema of linked table ``table``: fields from the codebook, its key, the foreign key.
 
     Parameters
@@ -113,11 +122,11 @@ def _review_resource(meta: dict, pkg: Path) -> dict:
 
 
 def add_linked_tables(
-    package,
+    package: str | os.PathLike[str],
     recommendations: pd.DataFrame | None = None,
     process: pd.DataFrame | None = None,
     *,
-    codebook=None,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
     lang: str = "en",
     synthetic: bool | None = None,
 ) -> Path:
@@ -201,7 +210,9 @@ def add_linked_tables(
     return pkg
 
 
-def read_linked_table(path, table: str, *, codebook=None) -> pd.DataFrame:
+def read_linked_table(
+    path: str | os.PathLike[str], table: str, *, codebook: Codebook | str | os.PathLike[str] | None = None
+) -> pd.DataFrame:
     """Read a coded linked table CSV (from `add_linked_tables`) with its codebook types.
 
     The file's hash is checked against the ``datapackage.json`` beside it, as

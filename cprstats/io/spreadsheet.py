@@ -23,13 +23,16 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from cprstats.errors import ParameterError
 from cprstats.io.atomic import atomic_path
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 __all__ = [
     "FORMULA_TRIGGERS",
@@ -348,7 +351,7 @@ def _readable(ws, data: pd.DataFrame) -> None:
         ws.column_dimensions[get_column_letter(j)].width = width
 
 
-def save_workbook(wb, path: str | os.PathLike, *, deterministic: bool = True) -> Path:
+def save_workbook(wb: Workbook, path: str | os.PathLike, *, deterministic: bool = True) -> Path:
     """Save a ready openpyxl ``Workbook`` atomically.
 
     Parameters

@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import base64
 import re
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -48,6 +49,9 @@ from cprstats.io import write_csv, write_xlsx
 from cprstats.report.blocks import Block, denominator_note, html_table
 from cprstats.report.labels import alt_text
 from cprstats.report.tables import footnotes, format_table
+
+if TYPE_CHECKING:
+    from cprstats.report.document import Report
 
 __all__ = [
     "linked_table",
@@ -137,7 +141,7 @@ def _figure_block(rep, fig, name: str, safe: pd.DataFrame, alt: str) -> Block:
 
 # --------------------------------------------------------------------------- count tables and figures
 def linked_table(
-    rep,
+    rep: Report,
     stats: pd.DataFrame,
     *,
     name: str,
@@ -185,7 +189,7 @@ def rep_name(name: str) -> str:
 
 
 def linked_figure(
-    rep,
+    rep: Report,
     stats: pd.DataFrame,
     *,
     name: str,
@@ -193,7 +197,7 @@ def linked_figure(
     kind: str = "bar",
     title: str | None = None,
     by: str | None = None,
-    **options,
+    **options: Any,
 ) -> Block:
     """A bar (or grouped bar) chart of a linked table's count table, safely, with its alt text."""
     if kind not in ("bar", "grouped_bar"):
@@ -213,7 +217,7 @@ def linked_figure(
     return _figure_block(rep, fig, rep_name(name), safe, alt)
 
 
-def funnel_figure(rep, funnel: pd.DataFrame, *, name: str, title: str | None = None) -> Block:
+def funnel_figure(rep: Report, funnel: pd.DataFrame, *, name: str, title: str | None = None) -> Block:
     """The decision funnel (`cprstats.stats.survival.decision_funnel`, one group), safely, with its alt text."""
     view = _view(rep, "process")
     safe = _safe(rep, funnel, view, None)
@@ -224,7 +228,9 @@ def funnel_figure(rep, funnel: pd.DataFrame, *, name: str, title: str | None = N
     )
 
 
-def crosstab_figure(rep, stats: pd.DataFrame, *, name: str, table: str, by: str, title: str | None = None) -> Block:
+def crosstab_figure(
+    rep: Report, stats: pd.DataFrame, *, name: str, table: str, by: str, title: str | None = None
+) -> Block:
     """A heat map of counts of a linked table's variable by ``by`` (e.g. agencies addressed by level)."""
     view = _view(rep, table)
     safe = _safe(rep, stats, view, by)
@@ -236,7 +242,7 @@ def crosstab_figure(rep, stats: pd.DataFrame, *, name: str, table: str, by: str,
     return _figure_block(rep, fig, rep_name(name), safe, alt)
 
 
-def linked_key_figures(rep, stats: pd.DataFrame, *, table: str, by: str | None = None, digits: int = 1) -> None:
+def linked_key_figures(rep: Report, stats: pd.DataFrame, *, table: str, by: str | None = None, digits: int = 1) -> None:
     """Print one line per row, ``variable=level[ group]: count/n (percent)``, for nbval (as `Report.key_figures`)."""
     view = _view(rep, table)
     safe = _safe(rep, stats, view, by)
@@ -263,14 +269,14 @@ def _survival_safe(rep, km: pd.DataFrame, median: pd.DataFrame | None, by: str |
 
 
 def survival_figure(
-    rep,
+    rep: Report,
     km: pd.DataFrame,
     *,
     name: str,
     table: str,
     title: str | None = None,
     by: str | None = None,
-    months=MONTHS,
+    months: Sequence[float] = MONTHS,
 ) -> Block:
     """Kaplan-Meier curves with their bands, safely (times coarsened when suppressing), with alt text.
 
@@ -323,7 +329,7 @@ def _part(safe: pd.DataFrame, rec: dict) -> pd.DataFrame:
 
 
 def survival_table(
-    rep,
+    rep: Report,
     km: pd.DataFrame,
     median: pd.DataFrame,
     *,
@@ -331,7 +337,7 @@ def survival_table(
     table: str,
     caption: str | None = None,
     by: str | None = None,
-    months=(12, 24),
+    months: Sequence[float] = (12, 24),
     digits: int = 1,
 ) -> Block:
     """The medians with their intervals, and the share not yet closed (or published) at ``months``, per group.
@@ -404,7 +410,7 @@ def survival_table(
     return html_table(shown, caption=caption, notes=notes, row_headers=1)
 
 
-def survival_lines(rep, km: pd.DataFrame, median: pd.DataFrame, *, by: str | None = None) -> None:
+def survival_lines(rep: Report, km: pd.DataFrame, median: pd.DataFrame, *, by: str | None = None) -> None:
     """Print each group's median in a fixed format, for nbval: ``variable [group]: median m (low to high), e/n``."""
     by = by if by is not None else median.attrs.get("by")
     _, med = _survival_safe(rep, km, median, by)

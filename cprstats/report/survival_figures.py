@@ -26,13 +26,14 @@ Examples
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from cprstats.codebook.i18n import format_count, format_percent, t
-from cprstats.codebook.model import TableCodebook, check_lang, resolve
+from cprstats.codebook.model import Codebook, TableCodebook, check_lang, resolve
 from cprstats.errors import ParameterError
 from cprstats.report.figures import _readable
 from cprstats.report.labels import MAX_ALT_ITEMS, group_label, level_label
@@ -68,7 +69,9 @@ def _variable_text(variable: str, key: str, lang: str, **fmt: Any) -> str:
         return t(f"survival.default.{key}", lang, **fmt)
 
 
-def group_name(group: Any, *, by: str | None, codebook=None, lang: str = "en") -> str:
+def group_name(
+    group: Any, *, by: str | None, codebook: Codebook | str | os.PathLike[str] | None = None, lang: str = "en"
+) -> str:
     """A group's label: from the linked table's field ``by``, else the review table's, else as `group_label` says."""
     cb = resolve(codebook)
     g = str(group)
@@ -93,7 +96,7 @@ def survival_curve(
     xlabel: str | None = None,
     ylabel: str | None = None,
     by: str | None = None,
-    codebook=None,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
     synthetic: bool | None = None,
 ) -> Figure:
     """Kaplan-Meier curves with their confidence bands, one step line per group.
@@ -204,7 +207,7 @@ def funnel(
     *,
     lang: str = "en",
     title: str | None = None,
-    codebook=None,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
     synthetic: bool | None = None,
     digits: int = 0,
 ) -> Figure:
@@ -292,7 +295,7 @@ def crosstab_heatmap(
     by: str,
     lang: str = "en",
     title: str | None = None,
-    codebook=None,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
     synthetic: bool | None = None,
     unit: str = "recommendations",
 ) -> Figure:
@@ -384,7 +387,14 @@ def _more(items: list[str], lang: str) -> list[str]:
     return items[:MAX_ALT_ITEMS] + [t("figure.alt.more", lang, n=len(items) - MAX_ALT_ITEMS)]
 
 
-def survival_alt(km: pd.DataFrame, *, title: str, lang: str = "en", by: str | None = None, codebook=None) -> str:
+def survival_alt(
+    km: pd.DataFrame,
+    *,
+    title: str,
+    lang: str = "en",
+    by: str | None = None,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
+) -> str:
     """The alt text of `survival_curve`: each group's estimate (and interval) at each time shown."""
     check_lang(lang)
     parts = [t("figure.alt.intro", lang, kind=t("figure.kind.survival", lang), title=title)]
@@ -412,7 +422,9 @@ def survival_alt(km: pd.DataFrame, *, title: str, lang: str = "en", by: str | No
     return " ".join(parts)
 
 
-def funnel_alt(stats: pd.DataFrame, *, title: str, lang: str = "en", codebook=None) -> str:
+def funnel_alt(
+    stats: pd.DataFrame, *, title: str, lang: str = "en", codebook: Codebook | str | os.PathLike[str] | None = None
+) -> str:
     """The alt text of `funnel`: the referrals, then each decision's count and share."""
     check_lang(lang)
     cb = _process_codebook(codebook)
@@ -437,7 +449,14 @@ def funnel_alt(stats: pd.DataFrame, *, title: str, lang: str = "en", codebook=No
     return t("figure.alt.intro", lang, kind=kind, title=title) + " " + "; ".join(_more(items, lang)) + "."
 
 
-def crosstab_alt(stats: pd.DataFrame, *, title: str, by: str, lang: str = "en", codebook=None) -> str:
+def crosstab_alt(
+    stats: pd.DataFrame,
+    *,
+    title: str,
+    by: str,
+    lang: str = "en",
+    codebook: Codebook | str | os.PathLike[str] | None = None,
+) -> str:
     """The alt text of `crosstab_heatmap`: each cell's count, largest first."""
     check_lang(lang)
     cb = resolve(codebook)

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from cprstats.codebook.model import resolve
+from cprstats.codebook.model import Codebook, resolve
 from cprstats.datasets.linked import code_linked_beside
 from cprstats.datasets.loader import load_data
 from cprstats.errors import ParameterError
@@ -84,7 +84,9 @@ def checksums(path: Path) -> tuple[list[dict[str, str]], str]:
     return files, total
 
 
-def prepare_data(data: str | os.PathLike, workdir: Path, codebook=None) -> DataSource:
+def prepare_data(
+    data: str | os.PathLike, workdir: Path, codebook: Codebook | str | os.PathLike[str] | None = None
+) -> DataSource:
     """Load the run's data once: an example name, a coded dataset CSV, or coding forms.
 
     What ``data`` is, is decided (and checked) by `cprstats.datasets.load_data`, as for a

@@ -120,8 +120,10 @@ def run(
     suppress: bool | None = None,
     force: bool = False,
     notebook_dir: str | os.PathLike | None = None,
-    codebook=None,
+    codebook: str | os.PathLike[str] | None = None,
     progress: bool = True,
+    window: str | tuple | None = None,
+    anchor: str | None = None,
 ) -> RunResult:
     """Execute notebooks for every region x period into ``<output>/<region>/<period>/``.
 
@@ -152,6 +154,11 @@ def run(
         every notebook gets it as its ``CODEBOOK`` parameter, so its labels reach every report.
     progress : bool, default True
         Report each finished notebook on stderr (a bar on a terminal, a line each otherwise).
+    window : str or tuple, optional
+        A window of months every notebook covers (``"2017-01..2021-12"``; see
+        `cprstats.runner.options.check_options`), passed to the notebooks as ``WINDOW``.
+    anchor : {"incident", "publication"}, optional
+        The date windows are read on, passed as ``ANCHOR`` (default: the incident date).
 
     Returns
     -------
@@ -185,6 +192,8 @@ def run(
         force=force,
         notebook_dir=notebook_dir,
         codebook=codebook,
+        window=window,
+        anchor=anchor,
     )
     targets = {(r, p): opts.output / r / p for r in opts.regions for p in opts.periods}
     _refuse_existing(targets.values(), opts.force)  # refuse before doing any work

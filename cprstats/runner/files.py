@@ -51,7 +51,7 @@ import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -60,6 +60,9 @@ from cprstats.errors import ParameterError
 from cprstats.io import write_json
 from cprstats.report.page import index_html
 from cprstats.runner.kernels import pid_alive
+
+if TYPE_CHECKING:
+    from cprstats.runner.data import DataSource
 
 try:
     import fcntl
@@ -263,7 +266,7 @@ def _input_name(path: str) -> str:
     return p.name if p.is_absolute() or p.anchor else p.as_posix()
 
 
-def data_record(source) -> dict[str, Any]:
+def data_record(source: DataSource) -> dict[str, Any]:
     """The manifest's ``data`` entry: what the data was and its checksums, without local paths.
 
     `cprstats.runner.data.DataSource.record` names the input by the path it was given (often
@@ -290,7 +293,7 @@ def data_record(source) -> dict[str, Any]:
     return rec
 
 
-def manifest_parameters(parameters: dict[str, Any], source) -> dict[str, Any]:
+def manifest_parameters(parameters: dict[str, Any], source: DataSource) -> dict[str, Any]:
     """The notebooks' parameters as the manifest records them: ``DATA`` by name, not by local path.
 
     A notebook gets the coded data's path (a private temporary file, or the coded dataset

@@ -45,8 +45,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cprstats.errors import CprstatsError
+
+if TYPE_CHECKING:
+    from jupyter_client import AsyncKernelManager
 
 __all__ = [
     "KERNEL_NAME",
@@ -173,7 +177,7 @@ def _unblock(old) -> None:
 _TRACKED = None
 
 
-def manager_class():
+def manager_class() -> type[AsyncKernelManager]:
     """A jupyter_client kernel manager that records its kernel and sends its stderr to a log."""
     global _TRACKED
     if _TRACKED is not None:

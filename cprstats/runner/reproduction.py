@@ -38,13 +38,16 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cprstats.errors import ParameterError
 from cprstats.io import dumps_json, write_bytes, write_text
 from cprstats.runner.data import sha256_file
 from cprstats.runner.execution import find_root, list_notebooks, run
 from cprstats.runner.jobs import load_source
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 __all__ = [
     "reproduce",
@@ -85,7 +88,7 @@ class Reproduced:
         return self.run.exit_code
 
 
-def clean_notebook(nb, *, output_dir: str | None = None):
+def clean_notebook(nb: NotebookNode, *, output_dir: str | None = None) -> NotebookNode:
     """Remove what changes from run to run from an executed notebook (in place; also returned).
 
     Drops papermill's ``start_time``, ``end_time``, ``duration``, ``input_path`` and

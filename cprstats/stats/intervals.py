@@ -26,11 +26,16 @@ from __future__ import annotations
 import difflib
 import math
 import warnings
+from collections.abc import Iterable
 from statistics import NormalDist
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from cprstats.errors import ParameterError
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "METHODS",
@@ -47,7 +52,7 @@ __all__ = [
 METHODS = ("wilson", "clopper-pearson", "jeffreys")
 
 
-def check_choice(name: str, value, allowed) -> str:
+def check_choice(name: str, value: Any, allowed: Iterable[str]) -> str:
     """Return ``value`` if it is exactly one of ``allowed``, else raise `ParameterError`.
 
     >>> check_choice("method", "wilson", METHODS)
@@ -65,7 +70,7 @@ def check_choice(name: str, value, allowed) -> str:
     return value
 
 
-def check_ci_level(ci_level) -> float:
+def check_ci_level(ci_level: Any) -> float:
     """Return ``ci_level`` as a float if it lies strictly between 0 and 1, else raise `ParameterError`.
 
     >>> check_ci_level(0.9)
@@ -91,7 +96,9 @@ def _as_counts(count, n):
     return np.broadcast_arrays(count, n)
 
 
-def proportion_ci(count, n, *, method: str = "wilson", ci_level: float = 0.95):
+def proportion_ci(
+    count: ArrayLike, n: ArrayLike, *, method: str = "wilson", ci_level: float = 0.95
+) -> tuple[float, float] | tuple[np.ndarray, np.ndarray]:
     """Two-sided confidence interval for a binomial proportion ``count / n``.
 
     Parameters
@@ -139,7 +146,9 @@ def proportion_ci(count, n, *, method: str = "wilson", ci_level: float = 0.95):
     return (float(low), float(high)) if scalar else (low, high)
 
 
-def difference_ci(count1, n1, count2, n2, *, ci_level: float = 0.95):
+def difference_ci(
+    count1: ArrayLike, n1: ArrayLike, count2: ArrayLike, n2: ArrayLike, *, ci_level: float = 0.95
+) -> tuple[float, float] | tuple[np.ndarray, np.ndarray]:
     """Newcombe's hybrid score interval for the difference ``count1/n1 - count2/n2``.
 
     Method 10 of Newcombe (1998b): it combines the two Wilson score intervals, keeps its coverage
@@ -226,7 +235,9 @@ def _koopman_limit(x1: float, n1: float, x2: float, n2: float, start: float, ste
     return math.exp(brentq(f, lo, hi, xtol=1e-13, rtol=1e-13, maxiter=500))
 
 
-def risk_ratio_ci(count1, n1, count2, n2, *, ci_level: float = 0.95):
+def risk_ratio_ci(
+    count1: ArrayLike, n1: ArrayLike, count2: ArrayLike, n2: ArrayLike, *, ci_level: float = 0.95
+) -> tuple[float, float] | tuple[np.ndarray, np.ndarray]:
     """Koopman's asymptotic score interval for the risk ratio ``(count1/n1) / (count2/n2)``.
 
     The interval holds every ratio ``theta`` that Koopman's (1984) score test of ``p1 = theta p2``
@@ -298,7 +309,7 @@ def risk_ratio_ci(count1, n1, count2, n2, *, ci_level: float = 0.95):
     return (float(low), float(high)) if scalar else (low, high)
 
 
-def log_choose(n, k):
+def log_choose(n: float | np.ndarray, k: float | np.ndarray) -> float | np.ndarray:
     """log C(n, k), elementwise."""
     from scipy.special import gammaln
 
@@ -426,7 +437,9 @@ def odds_ratio_ci(a: int, b: int, c: int, d: int, *, ci_level: float = 0.95) -> 
 # ------------------------------------------------------------
 
 
-def binomial_limits(count, n, *, method: str = "wilson", ci_level: float = 0.95):
+def binomial_limits(
+    count: ArrayLike, n: ArrayLike, *, method: str = "wilson", ci_level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
     """Raw lower and upper limits of a two-sided interval for ``count / n`` (``n > 0``).
 
     Parameters

@@ -72,12 +72,16 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from cprstats.errors import ParameterError
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "kappa_from_table",
@@ -97,7 +101,7 @@ PERFECT_AGREEMENT = "perfect agreement: the standard error is 0, so the interval
 PERFECT_AGREEMENT_FLEISS = "perfect agreement: kappa is 1 and its interval is not estimable"
 
 
-def kappa_from_table(table, *, ci_level: float = 0.95, k: int | None = None) -> dict[str, float | str]:
+def kappa_from_table(table: ArrayLike, *, ci_level: float = 0.95, k: int | None = None) -> dict[str, float | str]:
     """Cohen's kappa, its standard error and interval, and PABAK from a square table.
 
     Parameters
@@ -177,7 +181,9 @@ def kappa_from_table(table, *, ci_level: float = 0.95, k: int | None = None) -> 
     return out
 
 
-def fleiss_kappa_from_counts(counts, *, ci_level: float = 0.95, k: int | None = None) -> dict[str, float | str]:
+def fleiss_kappa_from_counts(
+    counts: ArrayLike, *, ci_level: float = 0.95, k: int | None = None
+) -> dict[str, float | str]:
     """Fleiss' kappa for ``m`` coders, its standard error and interval, and the free-marginal kappa.
 
     Parameters
@@ -284,7 +290,7 @@ def fleiss_kappa_from_counts(counts, *, ci_level: float = 0.95, k: int | None = 
     return out
 
 
-def rating_counts(units) -> tuple[np.ndarray, list[Any]]:
+def rating_counts(units: Iterable[Iterable[Any]]) -> tuple[np.ndarray, list[Any]]:
     """Count, per review, how many coders gave each value: the table Fleiss and Krippendorff start from.
 
     Parameters
@@ -321,7 +327,7 @@ def rating_counts(units) -> tuple[np.ndarray, list[Any]]:
     return counts, values
 
 
-def alpha_from_counts(counts) -> float:
+def alpha_from_counts(counts: ArrayLike) -> float:
     """Krippendorff's nominal alpha from per-review value counts, any number of coders, missing allowed.
 
     Parameters
@@ -360,7 +366,7 @@ def alpha_from_counts(counts) -> float:
     return float(1.0 - (n - 1.0) * (o.sum() - np.trace(o)) / expected)
 
 
-def krippendorff_alpha(data) -> float:
+def krippendorff_alpha(data: Iterable[Iterable[Any]]) -> float:
     """Krippendorff's alpha for nominal data, any number of coders, missing values allowed.
 
     Parameters
@@ -429,7 +435,7 @@ def _z(level: float) -> float:
     return NormalDist().inv_cdf(0.5 + level / 2.0)
 
 
-def check_level(ci_level) -> None:
+def check_level(ci_level: Any) -> None:
     if isinstance(ci_level, bool) or not isinstance(ci_level, (int, float)) or not 0 < ci_level < 1:
         raise ParameterError(f"ci_level={ci_level!r} is not allowed; give a number between 0 and 1, such as 0.95")
 

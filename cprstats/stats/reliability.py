@@ -69,6 +69,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import math
+import os
 import string
 import warnings
 from collections.abc import Sequence
@@ -360,12 +361,12 @@ def _describe(col: str, cb: Codebook) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- public
 def agreement(
-    *coders,
+    *coders: pd.DataFrame | str | os.PathLike[str] | Sequence[str],
     variables: Sequence[str] | str | None = None,
     ci_level: float = 0.95,
     pairwise: bool = False,
     any_option: bool | None = None,
-    codebook=None,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
 ) -> pd.DataFrame:
     """Agreement between two or more coders, per variable and per option of multi-response variables.
 
@@ -612,7 +613,11 @@ def _warn_unmatched(unmatched: pd.DataFrame, k: int = 2) -> None:
     )
 
 
-def disagreements(*coders, variables: Sequence[str] | str | None = None, codebook=None) -> pd.DataFrame:
+def disagreements(
+    *coders: pd.DataFrame | str | os.PathLike[str] | Sequence[str],
+    variables: Sequence[str] | str | None = None,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
+) -> pd.DataFrame:
     """Every cell on which two or more coders differ, for them to resolve.
 
     Parameters
