@@ -62,14 +62,14 @@ def test_categorical_levels_in_codebook_order_with_zero_counts(coded, codebook):
 
 
 def test_multi_response_uses_recorded_reviews_as_denominator(coded):
-    tab = proportions(coded, "child_vulnerabilities")
+    tab = proportions(coded, "harm_experienced")
     # forms: review 4 coded "none" (recorded, none present), review 6 left blank (not recorded)
-    assert set(tab.variable) == {"child_vulnerabilities"}
+    assert set(tab.variable) == {"harm_experienced"}
     assert (tab.n == 5).all()
     assert _row(tab, level="neglect")["count"] == 2
     assert _row(tab, level="emotional_abuse")["count"] == 1
-    single = proportions(coded, "cv_neglect").iloc[0]  # an option column alone reads the same way
-    assert (single.variable, single.level, single["count"], single.n) == ("child_vulnerabilities", "neglect", 2, 5)
+    single = proportions(coded, "harm_neglect").iloc[0]  # an option column alone reads the same way
+    assert (single.variable, single.level, single["count"], single.n) == ("harm_experienced", "neglect", 2, 5)
 
 
 def test_boolean_codebook_variable(coded):
@@ -80,7 +80,7 @@ def test_boolean_codebook_variable(coded):
 
 def test_columns_and_dtypes_are_fixed_whatever_the_arguments(coded):
     for kwargs in ({}, {"by": "board"}, {"by": "period", "overall": False}, {"method": "jeffreys", "ci_level": 0.9}):
-        tab = proportions(coded, ["outcome", "themes", "toxic_trio"], **kwargs)
+        tab = proportions(coded, ["outcome", "themes", "parental_adversities_all_three"], **kwargs)
         assert tuple(tab.columns) == COLUMNS
         assert tab["count"].dtype == "int64" and tab["n"].dtype == "int64"
         assert str(tab.variable.dtype) == "string" and str(tab.group.dtype) == "string"
@@ -89,7 +89,7 @@ def test_columns_and_dtypes_are_fixed_whatever_the_arguments(coded):
 
 
 def test_empty_group_gives_nan_not_an_error(coded):
-    tab = proportions(coded, "toxic_trio", by="board")
+    tab = proportions(coded, "parental_adversities_all_three", by="board")
     ctm = _row(tab, group="CTM")  # no synthetic review from Cwm Taf Morgannwg
     assert ctm.n == 0 and math.isnan(ctm.estimate) and math.isnan(ctm.ci_low)
 
@@ -97,7 +97,7 @@ def test_empty_group_gives_nan_not_an_error(coded):
 def test_all_variables_by_default(coded):
     tab = proportions(coded)
     assert "age_months" not in set(tab.variable)  # restricted
-    assert {"outcome", "child_vulnerabilities", "toxic_trio"} <= set(tab.variable)
+    assert {"outcome", "child_vulnerabilities", "parental_adversities_all_three"} <= set(tab.variable)
 
 
 def test_columns_unknown_to_the_codebook_are_described_by_dtype():
@@ -126,6 +126,26 @@ def test_by_boolean_and_integer_columns():
     df["died"] = df["died"].astype("boolean")
     assert proportions(df, "flag", by="died").group.tolist() == ["false", "true", "all"]
     assert proportions(df, "flag", by="year").group.tolist() == ["2019", "2020", "2021", "all"]
+
+
+def test_groups_declare_whether_they_add_up_to_all():
+    # The fourth review has no "died" value: it is in "all" only, so the groups add up to at
+    # most "all" (relation "le"), and by hand: flag true in 2 reviews overall, 2 in the groups
+    # (reviews 1 and 2, died true and false), n 4 overall, 3 in the groups.
+    df = pd.DataFrame(
+        {
+            "died": pd.array([True, False, True, None], dtype="boolean"),
+            "year": pd.array([2019, 2019, 2020, 2021], dtype="Int64"),
+            "flag": pd.array([True, True, False, False], dtype="boolean"),
+        }
+    )
+    tab = proportions(df, "flag", by="died")
+    assert tab.attrs["groups"] == {"by": "died", "total": "all", "relation": "le"}
+    groups = tab[tab.group != "all"]
+    assert groups["n"].sum() == 3 and _row(tab, group="all")["n"] == 4
+    assert proportions(df, "flag", by="year").attrs["groups"]["relation"] == "eq"
+    assert proportions(df, "flag", by="year", overall=False).attrs["groups"]["total"] is None
+    assert "groups" not in proportions(df, "flag").attrs
 
 
 @pytest.mark.parametrize(
@@ -164,10 +184,11 @@ def test_data_must_be_a_frame():
 
 
 def test_table_one_counts_percents_and_quartiles(coded):
-    t1 = table_one(coded, ["period", "n_siblings", "toxic_trio"], by="period")
+    t1 = table_one(coded, ["period", "n_siblings", "parental_adversities_all_three"], by="period")
     assert tuple(t1.columns) == TABLE_ONE_COLUMNS
     pct = _row(t1, variable="period", level="pre_covid", group="all", statistic="percent")
-    assert (pct.value, pct.n) == (50.0, 6)
+    # period is review-level: the 6 children are in 5 reviews (CYSUR 2 2020 is about two siblings), 3 pre-Covid
+    assert (pct.value, pct.n, pct.unit) == (60.0, 5, "review")
     # n_siblings on the forms: 2, 3, 3, 0, 1, blank. R: quantile(c(2, 3, 3, 0, 1)) gives
     # 25% 1, 50% 2, 75% 3 (type 7, R's default)
     for stat, value in (("median", 2.0), ("q1", 1.0), ("q3", 3.0)):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -62,3 +63,33 @@ def test_old_import_path_still_works():
     from cprstats.disclosure.policy import disclosure_policy as old
 
     assert old is disclosure_policy
+
+
+def test_threshold_under_three_needs_a_restricted_run(caplog):
+    # `--threshold 1` used to switch suppression off silently; now it is refused unless the
+    # run is restricted (outputs never published), and then logged and recorded.
+    for threshold in (1, 2):
+        with pytest.raises(ParameterError, match=f"threshold={threshold} is not allowed: below 3"):
+            disclosure_policy("MWW", threshold=threshold)
+    with caplog.at_level(logging.WARNING, logger="cprstats"):
+        p = disclosure_policy("MWW", threshold=1, restricted=True)
+    assert p.suppress and p.restricted and p.threshold == 1 and "Restricted run" in caplog.text
+    out = p.apply(table(["a", "b"], "MWW", [2, 9], 11))
+    assert out["count"].tolist() == [2, 9] and out.attrs["disclosure"]["restricted"] is True
+    assert p.record()["restricted"] is True
+    assert disclosure_policy("MWW", threshold=3).threshold == 3
+    with pytest.raises(ParameterError, match="restricted='yes'"):
+        disclosure_policy("MWW", restricted="yes")
+
+
+def test_policy_apply_sends_a_comparison_to_suppress_comparison():
+    # synthetic two-period comparison: the 3 and (through the overall sum) the 9 are hidden
+    t = pd.DataFrame(
+        {"variable": "x", "level": "true", "group": "post_covid", "count": [3], "n": [20],
+         "group_ref": "pre_covid", "count_ref": [9], "n_ref": [22], "p_value": [0.09]}
+    )  # fmt: skip
+    out = disclosure_policy("MWW").apply(t)
+    assert out["suppressed"].tolist() == [True] and np.isnan(out["p_value"].iloc[0])
+    assert out.attrs["disclosure"]["scope"] == "MWW"
+    off = disclosure_policy("MWW", suppress=False).apply(t)
+    assert off["count"].tolist() == [3] and off.attrs["disclosure"]["opted_out"] is True

@@ -5,7 +5,8 @@ a local authority, or all of Wales broken down by board is suppressed unless the
 switches it off explicitly (researchers working on their own full data). The opt-out is
 logged as a warning on the ``"cprstats"`` logger and recorded in each table's
 ``attrs["disclosure"]``, so reports and footnotes can say "suppression was switched off by
-the analyst".
+the analyst". A threshold under 3 would publish counts of 1 or 2, so only a restricted run
+(outputs never published) may use one.
 
 Examples
 --------
@@ -21,8 +22,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from cprstats.codebook.model import _did_you_mean, load_codebook
-from cprstats.disclosure.suppression import _check_round_to, _check_threshold
+from cprstats.codebook.model import _did_you_mean, resolve
+from cprstats.disclosure.suppression import MIN_THRESHOLD, _check_round_to, _check_threshold, suppress_comparison
 from cprstats.disclosure.suppression import suppress as _suppress
 from cprstats.errors import ParameterError
 
@@ -48,6 +49,9 @@ class DisclosurePolicy:
     round_to : {None, 5, 10}
     opted_out : bool
         True when an analyst switched suppression off for a scope below all-Wales.
+    restricted : bool
+        True for a restricted run (outputs never published), which alone may use a threshold
+        under 3 (`cprstats.disclosure.suppression.MIN_THRESHOLD`).
     """
 
     scope: str
@@ -56,6 +60,7 @@ class DisclosurePolicy:
     threshold: int = 5
     round_to: int | None = None
     opted_out: bool = False
+    restricted: bool = False
 
     def record(self) -> dict:
         """The policy as a plain dict, for ``attrs`` and run metadata."""
@@ -64,6 +69,7 @@ class DisclosurePolicy:
     def apply(self, table: pd.DataFrame, **kwargs) -> pd.DataFrame:
         """Suppress ``table`` under this policy (``kwargs`` go to `suppress`).
 
+        A comparison table (``count_ref``, ``n_ref``) goes to `suppress_comparison` instead.
         When suppression is off the table still gets the ``suppressed`` and ``suppression``
         columns (all False and ``""``) and ``attrs["disclosure"]`` says why.
 
@@ -74,11 +80,15 @@ class DisclosurePolicy:
         >>> out["count"].tolist(), out.attrs["disclosure"]["applied"]
         ([30.0, 3.0], False)
         """
+        if isinstance(table, pd.DataFrame) and "count_ref" in table.columns:
+            return suppress_comparison(table, self, codebook=kwargs.get("codebook"))
         if self.suppress:
-            out = _suppress(table, self.threshold, round_to=self.round_to, **kwargs)
-        else:
-            out = _suppress(table, 1, **kwargs)
-        out.attrs["disclosure"].update(applied=self.suppress, opted_out=self.opted_out, scope=self.scope, by=self.by)
+            out = _suppress(table, self.threshold, round_to=self.round_to, restricted=self.restricted, **kwargs)
+        else:  # threshold 1 hides nothing but adds the columns and the record
+            out = _suppress(table, 1, restricted=True, **kwargs)
+        out.attrs["disclosure"].update(
+            applied=self.suppress, opted_out=self.opted_out, scope=self.scope, by=self.by, restricted=self.restricted
+        )
         return out
 
 
@@ -90,6 +100,7 @@ def disclosure_policy(
     threshold: int = 5,
     round_to: int | None = None,
     codebook=None,
+    restricted: bool = False,
 ) -> DisclosurePolicy:
     """The disclosure policy of a run: on by default for anything below all-Wales.
 
@@ -106,13 +117,24 @@ def disclosure_policy(
         opt-out, for researchers working on their own full data: it is logged as a warning on
         the ``"cprstats"`` logger and recorded, so outputs can say so.
     threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are hidden. At least 3 (a threshold of 1 would
+        switch suppression off without saying so) unless ``restricted``.
     round_to : {None, 5, 10}
     codebook : Codebook, optional
         Where the board and local-authority codes come from; the packaged one by default.
+    restricted : bool, default False
+        A restricted run, whose outputs are never published (an analyst's own checks): only
+        then is a threshold of 1 or 2 allowed (logged as a warning and recorded).
 
     Returns
     -------
     DisclosurePolicy
+
+    Raises
+    ------
+    ParameterError
+        An unknown scope, a bad ``suppress`` or ``round_to``, or a threshold under 3 in a
+        run that is not restricted.
 
     Examples
     --------
@@ -123,9 +145,13 @@ def disclosure_policy(
     >>> p = disclosure_policy("MWW", suppress=False)
     >>> p.suppress, p.opted_out
     (False, True)
+    >>> disclosure_policy("MWW", threshold=1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cprstats.errors.ParameterError: threshold=1 is not allowed: below 3 it publishes counts of 1 and 2 ...
     """
 
-    cb = codebook if codebook is not None else load_codebook()
+    cb = resolve(codebook)
     areas = ["wales"]
     for name in GEOGRAPHIES:
         if name in cb.fields:
@@ -136,7 +162,9 @@ def disclosure_policy(
         )
     if suppress is not None and not isinstance(suppress, bool):
         raise ParameterError(f"suppress={suppress!r} is not allowed; use None, True or False")
-    threshold = _check_threshold(threshold)
+    if not isinstance(restricted, bool):
+        raise ParameterError(f"restricted={restricted!r} is not allowed; use True or False")
+    threshold = _check_threshold(threshold, restricted)
     round_to = _check_round_to(round_to)
     below_wales = scope != "wales" or by in GEOGRAPHIES
     on = below_wales if suppress is None else suppress
@@ -147,4 +175,10 @@ def disclosure_policy(
             scope,
             by,
         )
-    return DisclosurePolicy(scope, by, on, threshold, round_to, opted_out)
+    if on and threshold < MIN_THRESHOLD:
+        _logger.warning(
+            "Restricted run for scope=%r: threshold=%d publishes counts from 1; outputs must not be published",
+            scope,
+            threshold,
+        )
+    return DisclosurePolicy(scope, by, on, threshold, round_to, opted_out, restricted)
