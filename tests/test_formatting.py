@@ -57,14 +57,24 @@ def test_suppressed_cells_show_the_marker_and_no_number_leaks():
     assert format_table(s, marker="c")["n (%)"].iloc[0] == "c"
 
 
-def test_small_denominator_shows_the_count_but_no_percentage():
-    tab = props("x", ["a", "b"], "g", [0, 3], 3, ci_low=0.0, ci_high=0.5, ci_level=0.95)
-    s = suppress(tab, additive=True)  # 3 primary; the 0 hidden as its partner
+def test_small_denominator_is_hidden_with_its_group_and_one_marker():
+    # One marker whatever the reason (cprstats/disclosure/suppression.py, "What a * means"):
+    # a denominator of 3 (under 5) is hidden, and every count of its group with it.
     tab2 = props("x", ["a", "b", "c"], "g", [0, 0, 3], 3, ci_low=0.0, ci_high=0.5, ci_level=0.95)
     s2 = suppress(tab2, additive=True)
-    assert s2["suppression"].tolist() == ["secondary", "small_denominator", "primary"]
-    assert format_table(s2)["n (%)"].tolist() == ["*", "0", "*"]
-    assert format_table(s2, cell="percent_ci").iloc[:, 3].tolist() == ["*", "..", "*"]
+    assert s2["suppression"].tolist() == ["suppressed"] * 3
+    assert s2["n"].isna().all()
+    assert format_table(s2)["n (%)"].tolist() == ["*", "*", "*"]
+    assert format_table(s2, layout="long")["Denominator (n)"].tolist() == ["*", "*", "*"]
+    assert format_table(s2, cell="percent_ci").iloc[:, 3].tolist() == ["*", "*", "*"]
+    notes = footnotes(s2)
+    assert any("denominator under 5 is hidden" in n for n in notes)
+    assert not any("primary" in n or "secondary" in n for n in notes)
+    assert any("enwadur sy'n llai na 5" in n for n in footnotes(s2, "cy"))
+    # the 3 is hidden, and the 0 beside it (0 + 3 would give it away from the total)
+    tab = props("x", ["a", "b"], "g", [0, 3], 3, ci_low=0.0, ci_high=0.5, ci_level=0.95)
+    s = suppress(tab, additive=True)
+    assert set(s["suppression"]) <= {"", "suppressed"}
     assert format_table(s, cell="percent").iloc[:, 3].tolist() == ["*", "*"]
 
 
@@ -115,11 +125,14 @@ def test_footnotes_say_what_applies():
     notes = footnotes(s)
     assert notes[0] == "* The data item is disclosive or not sufficiently robust for publication"
     assert "Counts from 1 to 4 are not shown" in notes[1]
-    assert any("denominator is under 5" in x for x in notes)
+    assert any("denominator under 5 is hidden" in x for x in notes)  # n = 3 is hidden with its group
     assert any("more than 100" in x for x in notes)  # themes is multi-response
     assert notes[-1] == "These data are synthetic and describe no real child."
     assert footnotes(s, "cy")[0].startswith("* Mae'r eitem o ddata yn datgelu")
-    assert footnotes(s, cell="percent")[2].startswith(".. The data item is not available")
+    # a hidden denominator hides the counts too, so no ".." (a shown count without a share) is left
+    assert footnotes(s, cell="percent")[2].startswith("A denominator under 5 is hidden")
+    zero = props("outcome", ["death"], "all", [0], 0)
+    assert footnotes(zero, cell="percent")[0].startswith(".. The data item is not available")
     # nothing suppressed, no attrs: only the denominator note
     plain = props("outcome", ["death"], "all", [20], 33)
     assert footnotes(plain) == ["Percentages are of the children whose review recorded the item (the denominator n)."]

@@ -58,11 +58,13 @@ import cprstats.report.figures as figures
 from cprstats._version import __version__
 from cprstats.codebook.i18n import format_percent
 from cprstats.codebook.model import Codebook, check_lang, resolve
-from cprstats.datasets.loader import comparison_as_counts, infer_by, load_data, protect, scope_data, source_text
+from cprstats.datasets.loader import infer_by, load_data, protect, scope_data, source_text
+from cprstats.disclosure.auditing import Published, protect_together
 from cprstats.disclosure.policy import DisclosurePolicy, disclosure_policy
+from cprstats.disclosure.suppression import comparison_as_counts
 from cprstats.errors import ParameterError
 from cprstats.io import escape_html as esc
-from cprstats.io import write_csv, write_json, write_xlsx
+from cprstats.io import write_csv, write_json
 from cprstats.report.blocks import (
     Block,
     default_caption,
@@ -81,8 +83,11 @@ from cprstats.report.views import (
     agreement_view,
     comparison_view,
     disagreements_view,
+    private_folder,
     published_lines,
     published_view,
+    save_csv,
+    save_xlsx,
 )
 from cprstats.report.wording import collecting, t
 from cprstats.stats.comparisons import compare
@@ -188,6 +193,11 @@ class Report:
         ``"wales"`` or a board code (``NWSB, MWW, WGSB, CTM, CAV, GWENT``).
     period : str, default "all"
         ``"all"`` or a period code of the codebook (``pre_covid``, ``post_covid``).
+    window : str, optional
+        A window of months within the period (``"2017-01..2021-12"``, ``"fy2019"``; see
+        `cprstats.datasets.loader.scope_data`).
+    anchor : {"incident", "publication"}, optional
+        The date the window is read on.
     lang : {"en", "cy"}
     threshold : int, default 5
         Counts from 1 to ``threshold - 1`` are hidden when suppression applies.
@@ -206,6 +216,14 @@ class Report:
         statistics on ``rep.data`` (`cprstats.codebook.resolve`: by default the one the data
         were coded with, else the packaged one). A researcher's own YAML may rename labels
         (in English and Welsh) or add options.
+    restricted : bool, default False
+        A restricted report, for a board's closed meeting: unsuppressed unless ``suppress=True``
+        (which may then use a threshold of 1 or 2), and marked "OFFICIAL-SENSITIVE: not for
+        circulation" (``marking.restricted``, `marking`) on every figure (inside the plot
+        area), as the first line of every CSV and the first row of every XLSX sheet, and in
+        report.json (``restricted``, ``marking``); the runner's HTML page and index carry it
+        too. `cprstats.run` with ``restricted=True`` writes such reports under
+        ``<output>/RESTRICTED-<region>/``.
 
     Attributes
     ----------
@@ -231,6 +249,8 @@ class Report:
         data: Any = "wales",
         region: str = "wales",
         period: str = "all",
+        window: Any = None,
+        anchor: str | None = None,
         lang: str = "en",
         threshold: int = 5,
         suppress: bool | None = None,
@@ -238,6 +258,7 @@ class Report:
         notebook: str = "report",
         codebook: Codebook | str | Path | None = None,
         contact: str | None = None,
+        restricted: bool = False,
     ) -> None:
 
         self.lang = check_lang(lang)
@@ -246,17 +267,27 @@ class Report:
         self.produced = produced_on()
         if suppress is not None and not isinstance(suppress, bool):
             raise ParameterError(f"suppress={suppress!r} is not allowed; use None (the default policy), True or False")
+        if not isinstance(restricted, bool):
+            raise ParameterError(f"restricted={restricted!r} is not allowed; use True or False")
+        self.restricted = restricted
+        #: The protective marking of a restricted report, else None.
+        self.marking = t("marking.restricted", self.lang) if restricted else None
+        if restricted and suppress is None:
+            suppress = False  # a restricted report is unsuppressed unless asked otherwise
         full = load_data(data, codebook)
         # the codebook given, else the one the data were coded with, else the packaged one
         self.codebook = resolve(codebook, full)
         if self.codebook.path is not None:  # so statistics on rep.data follow it too
             full.attrs["codebook"] = str(self.codebook.path)
         self.region, self.period, self.threshold, self._suppress = region, period, threshold, suppress
-        self.policy = disclosure_policy(region, suppress=suppress, threshold=threshold, codebook=self.codebook)
+        self.policy = disclosure_policy(
+            region, suppress=suppress, threshold=threshold, codebook=self.codebook, restricted=restricted
+        )
         self._policies = {None: self.policy}
         self.output_dir = None if output_dir is None else Path(output_dir)
         self._full = full
-        self.data = scope_data(full, region=region, period=period, codebook=self.codebook)
+        self.window, self.anchor = window, anchor
+        self.data = scope_data(full, region=region, period=period, window=window, anchor=anchor, codebook=self.codebook)
         self.synthetic = bool(full.attrs.get("synthetic"))
         self.data.attrs["synthetic"] = self.synthetic
         self.source = source_text(data if not isinstance(data, pd.DataFrame) else full)
@@ -286,7 +317,12 @@ class Report:
     def _policy(self, by: str | None) -> DisclosurePolicy:
         if by not in self._policies:
             self._policies[by] = disclosure_policy(
-                self.region, by=by, suppress=self._suppress, threshold=self.threshold, codebook=self.codebook
+                self.region,
+                by=by,
+                suppress=self._suppress,
+                threshold=self.threshold,
+                codebook=self.codebook,
+                restricted=self.restricted,
             )
         return self._policies[by]
 
@@ -303,11 +339,32 @@ class Report:
                     "derived bands (e.g. age_band_mcmanus, age_band_england)"
                 )
         by = by if by is not None else infer_by(stats, self.codebook)
-        out = protect(stats, self._policy(by), codebook=self.codebook)
+        policy = self._policy(by)
+        out = protect(stats, policy, codebook=self.codebook)
+        if policy.suppress and "count_ref" not in out.columns and not stats.columns.isin(["suppressed"]).any():
+            out = self._protect_within(out, stats, by, policy)
         out.attrs["synthetic"] = self.synthetic
         if by is not None:
             out.attrs["by"] = by
         return out
+
+    def _protect_within(
+        self, safe: pd.DataFrame, original: pd.DataFrame, by: str | None, policy: DisclosurePolicy
+    ) -> pd.DataFrame:
+        """``safe`` protected against its own derived variables (two bandings of age in one table...).
+
+        `cprstats.suppress` protects one variable's cells at a time; `protect_together` adds the
+        codebook's relations between the variables of the table (`cprstats.disclosure.auditing`).
+        The runner audits every table of a report folder together afterwards.
+        """
+        if safe["variable"].nunique() < 2:
+            return safe
+        region = "wales" if by in ("board", "local_authority") else self.region
+        period = "all" if by == "period" or self.period not in self.codebook.field("period").codes else self.period
+        table = Published(safe, "table", region=region, period=period, by=by, original=original)
+        done = protect_together([table], policy.threshold, codebook=self.codebook)[0].table
+        done.attrs = {**safe.attrs, "disclosure": {**safe.attrs.get("disclosure", {}), **done.attrs["disclosure"]}}
+        return done
 
     # ------------------------------------------------------------------ title block
     def scope_label(self) -> str:
@@ -395,9 +452,12 @@ class Report:
         notes = list(shown.attrs.get("footnotes", [])) + denominator_note(safe, self.lang)
         if self.output_dir is not None:
             folder = self.output_dir / "tables"
-            write_csv(safe, folder / f"{name}.csv")
+            save_csv(safe, folder / f"{name}.csv", self.marking)
             notes_df = pd.DataFrame({t("heading.notes", self.lang): [f"{number}: {caption}", *notes]})
-            write_xlsx({"table": shown, "data": safe, "notes": notes_df}, folder / f"{name}.xlsx")
+            save_xlsx({"table": shown, "data": safe, "notes": notes_df}, folder / f"{name}.xlsx", self.marking)
+            if self.suppressing and "count_ref" not in stats.columns and "suppressed" not in stats.columns:
+                # the unsuppressed counts, for the runner's audit only: private (0700), deleted after the audit
+                write_csv(stats, private_folder(private_folder(self.output_dir) / "originals") / f"{name}.csv")
             self._record("table", name, [f"tables/{name}.csv", f"tables/{name}.xlsx"], safe)
         return html_table(shown, caption=caption, notes=notes, row_headers=2 if layout == "wide" else 3, number=number)
 
@@ -456,6 +516,8 @@ class Report:
         fig = draw(
             safe, lang=self.lang, title=title, codebook=self.codebook, synthetic=self.synthetic, **extra, **options
         )
+        if self.marking:
+            figures.mark(fig, self.marking)
         title = fig.axes[0].get_title(loc="left").replace("\n", " ")
         png = figures.figure_bytes(fig, "png")
         if self.output_dir is not None:
@@ -578,6 +640,8 @@ class Report:
             "lang": self.lang,
             "threshold": self.threshold,
             "suppress": self._suppress,
+            "restricted": self.restricted,
+            "marking": self.marking,
             "disclosure": {**self.policy.record(), "below_wales": self.region != "wales"},
             "synthetic": self.synthetic,
             "source": self.source,

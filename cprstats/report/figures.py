@@ -75,6 +75,7 @@ from cprstats.report.style import (
     default_title,
     figure_bytes,
     finish,
+    mark,
     new_figure,
     notes,
     numbers,
@@ -88,6 +89,7 @@ from cprstats.stats.describe import cooccurrence  # noqa: F401  (re-exported: cp
 
 __all__ = [
     "bar",
+    "mark",
     "grouped_bar",
     "sort_table",
     "shown_values",

@@ -66,10 +66,27 @@ def _css() -> str:
     return resources.files("cprstats.report").joinpath("assets", "report.css").read_text(encoding="utf-8")
 
 
-def page_shell(body: str, *, title: str, lang: str) -> str:
+_MARKING_STYLE = (
+    "margin:0;padding:0.5em 1em;border:3px solid #a00000;background:#fff;color:#a00000;"
+    "font-weight:bold;text-align:center;letter-spacing:0.02em"
+)
+
+
+def _marking_html(marking: str | None, where: str) -> str:
+    if not marking:
+        return ""
+    return (
+        f'<div class="protective-marking protective-marking-{where}" style="{_MARKING_STYLE}">'
+        f"<p>{esc(marking)}</p></div>\n"
+    )
+
+
+def page_shell(body: str, *, title: str, lang: str, marking: str | None = None) -> str:
     """A complete HTML page around ``body`` (already safe HTML): shell, inline CSS, skip link, ``<main>``.
 
-    Also importable as ``page`` (its earlier name).
+    Also importable as ``page`` (its earlier name). A ``marking`` (a restricted report's
+    "OFFICIAL-SENSITIVE: not for circulation") heads the page, is repeated at its foot and
+    begins its ``<title>``.
 
     >>> html = page_shell("<h1>Hi</h1>", title="Hi", lang="cy")
     >>> html.splitlines()[:2], '<main id="main" tabindex="-1">' in html
@@ -81,10 +98,13 @@ def page_shell(body: str, *, title: str, lang: str) -> str:
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="cprstats {esc(__version__)}">\n'
-        f"<title>{esc(title)}</title>\n<style>\n{_css()}</style>\n</head>\n<body>\n"
+        f"<title>{esc(f'{marking} - {title}' if marking else title)}</title>\n<style>\n{_css()}</style>\n"
+        "</head>\n<body>\n"
         f'<a class="skip-link" href="#main">{esc(t("report.skip_link", lang))}</a>\n'
+        f"{_marking_html(marking, 'header')}"
         f'<main id="main" tabindex="-1">\n{body}\n</main>\n'
         f'<footer class="report-footer"><p>{esc(t("report.footer", lang, version=__version__))}</p></footer>\n'
+        f"{_marking_html(marking, 'footer')}"
         "</body>\n</html>\n"
     )
 
@@ -136,7 +156,12 @@ def _prepare(nb: Any, lang: str) -> None:
 
 
 def notebook_to_html(
-    nb_path: str | os.PathLike[str], html_path: str | os.PathLike[str], *, lang: str, title: str | None = None
+    nb_path: str | os.PathLike[str],
+    html_path: str | os.PathLike[str],
+    *,
+    lang: str,
+    title: str | None = None,
+    restricted: bool | None = None,
 ) -> Path:
     """Write an executed notebook as a self-contained, accessible HTML report (no code).
 
@@ -150,6 +175,10 @@ def notebook_to_html(
         The report's language: ``lang-<other>`` cells are removed and ``<html lang>`` is set.
     title : str, optional
         The page title; default: the first top-level heading, else the report title string.
+    restricted : bool, optional
+        Mark the page "OFFICIAL-SENSITIVE: not for circulation" (``marking.restricted``) at its
+        head and foot; default: what the notebook's ``RESTRICTED`` parameter (papermill's
+        record) says.
 
     Returns
     -------
@@ -192,7 +221,10 @@ def notebook_to_html(
     content = cleaned.html
     if cleaned.needs_title:
         content = f"<h1>{esc(page_title)}</h1>\n{content}"
-    return write_text(page_shell(content, title=page_title, lang=lang), html_path)
+    if restricted is None:
+        restricted = (nb.metadata.get("papermill") or {}).get("parameters", {}).get("RESTRICTED") is True
+    marking = t("marking.restricted", lang) if restricted else None
+    return write_text(page_shell(content, title=page_title, lang=lang, marking=marking), html_path)
 
 
 def _translation_box(used: Mapping[str, bool], *, prose: bool) -> str:
@@ -298,6 +330,8 @@ def index_html(
         ok = r.get("status") == "ok"
         word = esc(t("index.ok" if ok else "index.failed", lang))
         status = f'<span class="status-{"ok" if ok else "failed"}">{word}</span>'
+        if r.get("restricted"):
+            status += f' <strong class="restricted">{esc(t("index.restricted", lang))}</strong>'
         rows.append(
             f'<tr><th scope="row">{esc(region_l)}</th><td>{esc(period_l)}</td><td>{link}</td><td>{status}</td></tr>'
         )
@@ -312,7 +346,8 @@ def index_html(
     else:
         table = f"<p>{esc(t('index.empty', lang))}</p>"
     body = f"<h1>{esc(title)}</h1>\n{table}"
-    return write_text(page_shell(body, title=title, lang=lang), Path(output_root) / "index.html")
+    marking = t("marking.restricted", lang) if any(r.get("restricted") for r in recs) else None
+    return write_text(page_shell(body, title=title, lang=lang, marking=marking), Path(output_root) / "index.html")
 
 
 def _label(cb: Codebook, variable: str, code: str, lang: str) -> str:

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "theme",
+    "mark",
     "new_figure",
     "finish",
     "notes",
@@ -327,3 +328,34 @@ def save(fig: Figure, folder: str | Path, name: str, *, png: bytes | None = None
         write_bytes(png if fmt == "png" and png is not None else figure_bytes(fig, fmt), folder / f"{name}.{fmt}")
         for fmt in ("png", "svg")
     ]
+
+
+def mark(fig: Figure, marking: str) -> Figure:
+    """Write a protective ``marking`` inside the plot area of every axes of ``fig`` (axes coordinates).
+
+    A restricted report's figures (`cprstats.Report` with ``restricted=True``) carry
+    "OFFICIAL-SENSITIVE: not for circulation" on the plot itself, so a figure copied out of the
+    report keeps it.
+
+    >>> fig = new_figure(2.0)
+    >>> ax = fig.add_subplot()
+    >>> mark(fig, "OFFICIAL-SENSITIVE").axes[0].texts[-1].get_text()
+    'OFFICIAL-SENSITIVE'
+    """
+    if not isinstance(marking, str) or not marking.strip():
+        raise ParameterError(f"marking={marking!r} is not allowed; give the marking's text")
+    for ax in fig.axes:
+        ax.text(  # bottom right: bars and their labels start at the left
+            0.99,
+            0.02,
+            marking,
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=MIN_FONT_PT,
+            fontweight="bold",
+            color="#a00000",
+            zorder=10,
+            bbox={"facecolor": "white", "edgecolor": "#a00000", "alpha": 0.85, "boxstyle": "round,pad=0.2"},
+        )
+    return fig

@@ -92,7 +92,7 @@ def _cells(table: pd.DataFrame, cell: str, lang: str, digits: int, marker: str) 
     count = pd.to_numeric(table["count"], errors="coerce").astype("float64")
     n = pd.to_numeric(table["n"], errors="coerce").astype("float64")
     hidden = table["suppressed"].astype(bool) if "suppressed" in table else pd.Series(False, index=table.index)
-    small = table["suppression"].eq("small_denominator") if "suppression" in table else n.lt(1)
+    small = n.isna() | n.lt(1)  # a hidden denominator hides its group's counts too
     if "estimate" in table:
         est = pd.to_numeric(table["estimate"], errors="coerce").astype("float64")
     else:
@@ -219,7 +219,7 @@ def format_table(
         "percent": t("heading.percentage", lang),
     }[cell]
     h_var, h_lev, h_den = t("heading.variable", lang), t("heading.level", lang), t("heading.denominator", lang)
-    n_text = [format_count(v, lang) for v in pd.to_numeric(table["n"], errors="coerce")]
+    n_text = [format_count(v, lang, na=marker) for v in pd.to_numeric(table["n"], errors="coerce")]
     if layout == "long":
         out = pd.DataFrame(
             {h_var: var_lab, h_lev: lev_lab, t("heading.group", lang): grp_lab, heading: cells, h_den: n_text},
@@ -302,11 +302,12 @@ def footnotes(
     if "suppressed" in table and table["suppressed"].astype(bool).any():
         notes.append(f"{marker} {t('footnote.suppressed', lang)}")
         notes.append(t("footnote.suppression_rule", lang, max_small=threshold - 1))
-    if "suppression" in table and table["suppression"].eq("small_denominator").any():
-        if cell in ("percent", "percent_ci"):
-            notes.append(f"{t('marker.not_available', lang)} {t('footnote.not_available', lang)}")
-        if cell != "count":
-            notes.append(t("footnote.small_denominator", lang, threshold=threshold))
+    n = pd.to_numeric(table["n"], errors="coerce") if "n" in table else pd.Series(dtype="float64")
+    count = pd.to_numeric(table["count"], errors="coerce") if "count" in table else pd.Series(dtype="float64")
+    if cell in ("percent", "percent_ci") and (count.notna() & ~(n > 0)).any():  # a shown count without a share
+        notes.append(f"{t('marker.not_available', lang)} {t('footnote.not_available', lang)}")
+    if n.isna().any():  # a hidden denominator (shown as *) hides its group's counts
+        notes.append(t("footnote.small_denominator", lang, threshold=threshold))
     if rec.get("round_to"):
         notes.append(t("footnote.rounded", lang, round_to=rec["round_to"]))
     if rec.get("opted_out"):

@@ -10,6 +10,7 @@ the numbers written to ``tables/<name>.csv`` and ``.xlsx``.
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -20,7 +21,7 @@ from cprstats.codebook.i18n import format_number, format_percent
 from cprstats.codebook.model import Codebook
 from cprstats.datasets.published import check_published
 from cprstats.errors import ParameterError
-from cprstats.io import write_csv, write_xlsx
+from cprstats.io import write_csv, write_text, write_xlsx
 from cprstats.report.blocks import Block, ReportLike, default_caption, html_table
 from cprstats.report.tables import footnotes
 from cprstats.report.wording import label, t
@@ -33,6 +34,10 @@ __all__ = [
     "agreement_lines",
     "disagreements_view",
     "p_text",
+    "save_csv",
+    "save_xlsx",
+    "private_folder",
+    "PRIVATE",
     "ViewReport",
 ]
 
@@ -96,14 +101,66 @@ def _n_pct(count: Any, n: Any, estimate: Any, lang: str, digits: int) -> str:
     return f"{int(count)}{pct}"
 
 
+def _plain_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as ``object`` (`cprstats.io.neutralise_formulas` fails on an all-missing Arrow string column)."""
+    text = [c for c in df.columns if isinstance(df[c].dtype, pd.StringDtype)]
+    if not text:
+        return df
+    out = df.astype({c: object for c in text})
+    for c in text:
+        out[c] = out[c].where(df[c].notna(), None)
+    out.attrs = dict(df.attrs)
+    return out
+
+
+def save_csv(data: pd.DataFrame, path: Path, marking: str | None = None) -> Path:
+    """`cprstats.io.write_csv`, with a restricted report's ``marking`` as the file's first line.
+
+    The marked file is read back with ``pandas.read_csv(path, skiprows=1)``.
+    """
+    write_csv(_plain_text(data), path)
+    if marking:
+        text = path.read_text(encoding="utf-8-sig")
+        write_text(f"{marking}\n{text}", path, encoding="utf-8-sig")
+    return path
+
+
+def save_xlsx(sheets: dict[str, pd.DataFrame], path: Path, marking: str | None = None) -> Path:
+    """`cprstats.io.write_xlsx`, with a restricted report's ``marking`` as the first row of every sheet."""
+    sheets = {name: _plain_text(df) for name, df in sheets.items()}
+    if not marking:
+        return write_xlsx(sheets, path)
+    marked = {}
+    for sheet, df in sheets.items():
+        # the marking is the sheet's first row; the table's own header follows as its second
+        head = pd.DataFrame([list(map(str, df.columns))], columns=df.columns, dtype=object)
+        frame = pd.concat([head, df.astype(object).where(df.notna(), None)], ignore_index=True)
+        frame.columns = [marking, *[""] * (len(df.columns) - 1)]
+        marked[sheet] = frame
+    return write_xlsx(marked, path)
+
+
+#: The folder under a report's output_dir for review-level working files (never circulated).
+PRIVATE = "private"
+
+
+def private_folder(output_dir: Path) -> Path:
+    """``output_dir/private``, made with mode 0700 (owner only), for review-level rows."""
+    folder = Path(output_dir) / PRIVATE
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    return folder
+
+
 def _write(rep: ViewReport, name: str, shown: pd.DataFrame, data: pd.DataFrame, caption: str, notes: list[str]) -> None:
     if rep.output_dir is None:
         return
 
     folder = rep.output_dir / "tables"
-    write_csv(data, folder / f"{name}.csv")
+    marking = getattr(rep, "marking", None)
+    save_csv(data, folder / f"{name}.csv", marking)
     notes_df = pd.DataFrame({t("heading.notes", rep.lang): [caption, *notes]})
-    write_xlsx({"table": shown, "data": data, "notes": notes_df}, folder / f"{name}.xlsx")
+    save_xlsx({"table": shown, "data": data, "notes": notes_df}, folder / f"{name}.xlsx", marking)
     rep._record("table", name, [f"tables/{name}.csv", f"tables/{name}.xlsx"], data)
 
 
@@ -134,14 +191,10 @@ def comparison_view(
         raise ParameterError("comparison_view needs a table from cprstats.compare (with p_value)")
     lang, cb = rep.lang, rep.codebook
     joint = "group_ref" not in table.columns or table["group_ref"].isna().all()  # a joint test, or a trend
-    safe = table.copy() if joint else rep.protect(table, by)
-    if joint:  # pooled all-Wales counts across the compared groups; the groups' own counts are not shown
-        safe = rep.protect(
-            safe[
-                ["variable", "level", "group", "count", "n", "estimate", "ci_low", "ci_high", "ci_level", "method"]
-            ].assign(group="all"),
-            None,
-        ).join(table[["statistic", "p_value", "p_adjusted", "adjust", "test"]])
+    # the whole table goes to suppress_comparison (through the report's policy): for a joint test
+    # the pooled counts are protected and the statistic and p-values of a hidden row are withheld
+    # with them, never joined back raw
+    safe = rep.protect(table, by)
     by = by or safe.attrs.get("by")
     h_var, h_lev = t("heading.variable", lang), t("heading.level", lang)
     level = float(table["ci_level"].iloc[0]) * 100 if len(table) else 95.0
@@ -341,8 +394,9 @@ def disagreements_view(rep: ViewReport, table: pd.DataFrame, *, name: str) -> Bl
     caption = t("agreement.disagreements_caption", lang, n=str(len(table)))
     notes = [t("agreement.disagreements_note", lang)]
     if rep.output_dir is not None:
-        folder = rep.output_dir / "tables"
+        # review-level rows: never in the report's tables/ (circulated), only in its private/ folder
+        # (mode 0700), which the runner moves to <output>/private/, outside every report and the index
+        folder = private_folder(rep.output_dir)
         write_csv(table, folder / f"{name}.csv")
         write_xlsx({"disagreements": table}, folder / f"{name}.xlsx")
-        rep._record("table", name, [f"tables/{name}.csv", f"tables/{name}.xlsx"], table.assign(count=0))
     return html_table(shown, caption=caption, notes=notes, row_headers=1, number=rep.caption_number("table", name))

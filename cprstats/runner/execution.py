@@ -88,6 +88,10 @@ class RunResult:
     jobs: pd.DataFrame
     output: Path
     index: Path | None
+    #: a restricted run: its folders (``RESTRICTED-<region>``) are unsuppressed and marked OFFICIAL-SENSITIVE
+    restricted: bool = False
+    #: (region, period, notebook, why) of every notebook left out (a coder notebook without ``coders``)
+    skipped: tuple[tuple[str, str, str, str], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -124,6 +128,8 @@ def run(
     progress: bool = True,
     window: str | tuple | None = None,
     anchor: str | None = None,
+    restricted: bool = False,
+    coders: Iterable[str] | None = None,
 ) -> RunResult:
     """Execute notebooks for every region x period into ``<output>/<region>/<period>/``.
 
@@ -159,6 +165,18 @@ def run(
         `cprstats.runner.options.check_options`), passed to the notebooks as ``WINDOW``.
     anchor : {"incident", "publication"}, optional
         The date windows are read on, passed as ``ANCHOR`` (default: the incident date).
+    restricted : bool, default False
+        A restricted run for a board's closed meeting (``suppress=False`` is one too): the
+        notebooks get ``RESTRICTED=True`` (unsuppressed reports marked "OFFICIAL-SENSITIVE: not
+        for circulation" on every page, figure, CSV and XLSX), the folders are
+        ``<output>/RESTRICTED-<region>/<period>/`` with a ``RESTRICTED`` file, and the manifests
+        and index say so. A threshold under 3 is allowed only here.
+    coders : list of str, optional
+        Two or more codings of the same double-coded reviews, passed to the coder-agreement
+        notebook (`cprstats.runner.options.CODER_NOTEBOOKS`) as ``CODERS``. Without them that
+        notebook runs only for all-Wales (on the shipped synthetic sample) and is skipped for
+        boards (`RunResult.skipped`). Its review-level disagreements go to
+        ``<output>/private/<region>/<period>/`` (mode 0700), never into a report folder.
 
     Returns
     -------
@@ -194,8 +212,18 @@ def run(
         codebook=codebook,
         window=window,
         anchor=anchor,
+        restricted=restricted,
+        coders=coders,
     )
-    targets = {(r, p): opts.output / r / p for r in opts.regions for p in opts.periods}
+    targets = {(r, p): opts.output / opts.region_folder(r) / p for r in opts.regions for p in opts.periods}
+    skipped = tuple(
+        (r, p, nb, "no double-coded data (--coders) for a region run")
+        for r in opts.regions
+        for p in opts.periods
+        for nb in opts.notebooks
+        if opts.skips(r, nb)
+    )
+    targets = {g: d for g, d in targets.items() if opts.notebooks_for(g[0])}  # a folder with no notebook to run
     _refuse_existing(targets.values(), opts.force)  # refuse before doing any work
     existed = {d for t in targets.values() for d in (t, t.parent, opts.output) if d.exists()}
     made = [d for t in targets.values() for d in (t, t.parent) if d not in existed]
@@ -230,7 +258,7 @@ def run(
             index = write_index(opts.output, opts.lang)
         finally:
             folders.close(made)
-    return RunResult(_jobs_frame(results, targets), opts.output, index)
+    return RunResult(_jobs_frame(results, targets), opts.output, index, opts.restricted, skipped)
 
 
 def _refuse_existing(targets: Iterable[Path], force: bool) -> None:

@@ -8,6 +8,14 @@ Used by `cprstats.runner.execution`. The layout of a run's output folder::
     <output>/<region>/<period>/figures/, tables/
     <output>/.staging/<run id>/...            work in progress; removed when the run ends
     <output>/.cprstats-run.lock               while a run writes here: its process id
+    <output>/RESTRICTED-<region>/<period>/    a restricted run's folders (``--restricted`` or
+                                              ``--no-suppress``): unsuppressed reports marked
+                                              OFFICIAL-SENSITIVE, with a ``RESTRICTED`` file
+                                              holding the marking; ``manifest.json`` has
+                                              ``restricted: true`` and ``marking``
+    <output>/private/<region>/<period>/       review-level working files (coder disagreements),
+                                              mode 0700, for the researchers only: never in a
+                                              report folder, its tables/ or the index
 
 Each notebook runs in its own staging folder (``OUTPUT_DIR = "."``, the kernel's working
 folder); when every notebook of a region and period has finished, their files are gathered
@@ -56,7 +64,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from cprstats._version import __version__
-from cprstats.errors import ParameterError
+from cprstats.codebook.model import resolve
+from cprstats.disclosure.auditing import Published, audit
+from cprstats.disclosure.suppression import comparison_as_counts
+from cprstats.errors import CprstatsError, ParameterError
 from cprstats.io import write_json
 from cprstats.report.page import index_html
 from cprstats.runner.kernels import pid_alive
@@ -81,7 +92,12 @@ __all__ = [
     "manifest_parameters",
     "move_into_place",
     "read_manifests",
+    "audit_folder",
+    "published_tables",
+    "move_private",
     "sweep_private_folders",
+    "MARKER_NAME",
+    "PRIVATE_OUTPUT",
     "write_index",
     "now_iso",
     "versions",
@@ -89,6 +105,10 @@ __all__ = [
 
 #: The lock file of a run in its output folder.
 LOCK_NAME = ".cprstats-run.lock"
+#: The file that marks a restricted run's region/period folder (it holds the marking).
+MARKER_NAME = "RESTRICTED"
+#: The owner-only folder of a run's output for review-level working files (a report's ``private/``).
+PRIVATE_OUTPUT = "private"
 #: The staging folder in the output folder (one sub-folder per run).
 STAGING = ".staging"
 #: How a run's private temporary folder is named: ``cprstats-run-<pid>-<random>``.
@@ -170,8 +190,13 @@ def gather_group(stage: Path, results: list[dict[str, Any]], manifest: dict[str,
     seen: dict[str, str] = {}
     clashes: list[str] = []
     notebooks = {}
+    private = stage / ".private"
     for res in sorted(results, key=lambda r: r["notebook"]):
         nb_dir = stage / res["notebook"]
+        if (nb_dir / PRIVATE_OUTPUT).is_dir():  # review-level rows: kept apart, never in the report folder
+            _private_dir(private)
+            _move_tree(nb_dir / PRIVATE_OUTPUT, private / res["notebook"], {}, res["notebook"], [])
+            shutil.rmtree(nb_dir / PRIVATE_OUTPUT, ignore_errors=True)
         report = None
         if (nb_dir / "report.json").is_file():
             try:
@@ -200,7 +225,105 @@ def gather_group(stage: Path, results: list[dict[str, Any]], manifest: dict[str,
         "finished": now_iso(),
     }
     write_json(manifest, out / "manifest.json")
+    if manifest.get("restricted"):
+        (out / MARKER_NAME).write_text(f"{manifest.get('marking') or 'OFFICIAL-SENSITIVE'}\n", encoding="utf-8")
     return out
+
+
+_COUNT_COLUMNS = {"variable", "level", "group", "count", "n"}
+
+
+def published_tables(
+    folder: Path, region: str, period: str, codebook=None, originals: Path | None = None
+) -> list[Published]:
+    """The count tables a region/period folder publishes (``tables/*.csv``, as written), for `audit`.
+
+    A comparison table is read in the count layout (`comparison_as_counts`). A table whose groups
+    are boards (or a board and ``rest``) was made from all-Wales data, and one by period from
+    every period, so their scope is ``wales`` and ``all``; the others have the folder's.
+    """
+    cb = resolve(codebook)
+    boards = set(cb.field("board").codes)
+    periods = set(cb.field("period").codes)
+    out = []
+    for path in sorted((Path(folder) / "tables").glob("*.csv")):
+        try:
+            table = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=True, dtype={"level": str, "group": str})
+        except (OSError, ValueError, pd.errors.ParserError):
+            continue
+        if not _COUNT_COLUMNS <= set(table.columns):
+            continue
+        if "count_ref" in table.columns:
+            table = comparison_as_counts(table)
+        groups = {str(g) for g in table["group"].dropna()} - {"all"}
+        scope_region = "wales" if groups and groups <= boards | {"rest"} and groups & boards else region
+        scope_period = "all" if groups and groups <= periods else period
+        original = None
+        found = sorted(originals.glob(f"*/originals/{path.name}")) if originals is not None else []
+        if found and "count_ref" not in table.columns:
+            try:
+                original = pd.read_csv(found[-1], encoding="utf-8-sig", dtype={"level": str, "group": str})
+            except (OSError, ValueError, pd.errors.ParserError):
+                original = None
+            if original is not None and len(original) != len(table):
+                original = None
+        out.append(Published(table, path.name, region=scope_region, period=scope_period, original=original))
+    return out
+
+
+def audit_folder(
+    folder: Path, region: str, period: str, threshold: int, codebook=None, originals: Path | None = None
+) -> list[str]:
+    """Audit a region/period folder's published tables together; one line per number a reader can narrow.
+
+    Empty when the folder is safe. A table `audit` cannot read with the others (two tables
+    publishing different values of one number) is a failure too, named.
+    """
+    units: dict[str, list[Published]] = {}
+    for pub in published_tables(folder, region, period, codebook, originals):
+        # tables that count different things (children, reviews: the ``unit`` column) are different populations
+        unit = pub.table["unit"].dropna() if "unit" in pub.table.columns else pd.Series(dtype=object)
+        units.setdefault(str(unit.iloc[0]) if len(unit) else "", []).append(pub)
+    problems = []
+    for unit, tables in units.items():
+        try:
+            found = audit(tables, threshold, codebook=codebook)
+        except (ParameterError, CprstatsError) as exc:
+            problems.append(f"the tables of unit {unit or '?'} could not be audited together: {exc}")
+            continue
+        problems += [
+            f"table {r.table}, variable {r.variable}, "
+            + ("denominator" if pd.isna(r.level) else f"level {r.level}")
+            + f", group {r.group}: the {r.quantity} can be narrowed to {r.low:g} to {r.high:g}"
+            for r in found.itertuples(index=False)
+        ]
+    return problems
+
+
+def _private_dir(folder: Path) -> Path:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    return folder
+
+
+def move_private(stage: Path, output: Path, region: str, period: str) -> Path | None:
+    """Move a region/period's private files (``stage/.private``) to ``<output>/private/<region>/<period>/``.
+
+    Every folder on the way from ``<output>/private`` down is made owner-only (mode 0700).
+    Returns the folder, or None when the notebooks wrote nothing private.
+    """
+    src = stage / ".private"
+    if not src.is_dir():
+        return None
+    root = _private_dir(Path(output) / PRIVATE_OUTPUT)
+    dest = _private_dir(_private_dir(root / region) / period)
+    for p in sorted(src.rglob("*")):
+        if p.is_file():
+            target = dest / p.relative_to(src)
+            _private_dir(target.parent)
+            os.replace(p, target)
+    shutil.rmtree(src, ignore_errors=True)
+    return dest
 
 
 def move_into_place(assembled: Path, target: Path, trash: Path) -> None:
@@ -233,6 +356,8 @@ def read_manifests(output: str | os.PathLike) -> pd.DataFrame:
         except (OSError, ValueError):
             continue
         rel = mf.parent.relative_to(root).as_posix()
+        if rel.split("/")[0] == PRIVATE_OUTPUT:
+            continue
         params = meta.get("parameters", {})
         for name, nb in sorted(meta.get("notebooks", {}).items()):
             rows.append(
@@ -245,9 +370,10 @@ def read_manifests(output: str | os.PathLike) -> pd.DataFrame:
                     "html": f"{rel}/{nb['html']}" if nb.get("html") else None,
                     "ipynb": f"{rel}/{nb['notebook']}" if nb.get("notebook") else None,
                     "message": nb.get("message"),
+                    "restricted": bool(meta.get("restricted")),
                 }
             )
-    cols = ["region", "period", "notebook", "status", "seconds", "html", "ipynb", "message"]
+    cols = ["region", "period", "notebook", "status", "seconds", "html", "ipynb", "message", "restricted"]
     return pd.DataFrame(rows, columns=cols)
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -40,20 +41,23 @@ from multiprocessing.connection import wait as wait_any
 from pathlib import Path
 from typing import Any
 
+from cprstats.codebook.i18n import t
 from cprstats.errors import ParameterError, RunInterrupted
 from cprstats.runner.data import scope_size
 from cprstats.runner.files import (
+    audit_folder,
     data_record,
     gather_group,
     git_info,
     manifest_parameters,
     move_into_place,
+    move_private,
     now_iso,
     versions,
 )
 from cprstats.runner.jobs import execute_one
 from cprstats.runner.kernels import KERNEL_NAME, kill_kernels, kill_process_group, set_kernel_listener, worker_init
-from cprstats.runner.options import find_root
+from cprstats.runner.options import CODER_NOTEBOOKS, find_root
 
 __all__ = [
     "START_METHOD_VARIABLE",
@@ -298,17 +302,90 @@ class Interrupts:
 
 
 def _parameters(source, region: str, period: str, opts) -> dict[str, Any]:
+    # a period folder may be a window (fy2019, 2017-01_to_2021-12): PERIOD "all" and WINDOW that window
+    how = getattr(opts, "notebook_period", None)
+    notebook_period, window = how(period) if how is not None else (period, None)
+    anchor = getattr(opts, "anchor", None)
     return {
         "DATA": source.parameter,
         "REGION": region,
-        "PERIOD": period,
+        "PERIOD": notebook_period,
         "LANG": opts.lang,
         "THRESHOLD": opts.threshold,
         "SUPPRESS": opts.suppress,
         "OUTPUT_DIR": ".",
         # only when given, so the default runs inject exactly the parameters the notebooks declare
         **({"CODEBOOK": str(opts.codebook)} if getattr(opts, "codebook", None) is not None else {}),
+        **({"WINDOW": window} if window is not None else {}),
+        **({"ANCHOR": anchor} if anchor is not None else {}),
+        # a restricted run only: unsuppressed reports marked OFFICIAL-SENSITIVE (see Report(restricted=...))
+        **({"RESTRICTED": True} if getattr(opts, "restricted", False) else {}),
     }
+
+
+def _coder_parameters(notebook: str, opts) -> dict[str, Any]:
+    """``CODERS`` (and ``CODER_A``, ``CODER_B``: the first two) for a coder notebook of a run given ``coders``."""
+    coders = getattr(opts, "coders", None)
+    if coders is None or notebook not in CODER_NOTEBOOKS:
+        return {}
+    return {"CODERS": list(coders), "CODER_A": coders[0], "CODER_B": coders[1]}
+
+
+#: ``CPRSTATS_AUDIT=strict``: a region/period folder whose tables fail the cross-table audit is not
+#: written (the run exits 1). The default, ``warn``, prints a warning and writes the folder.
+AUDIT_VARIABLE = "CPRSTATS_AUDIT"
+
+
+def _audit_group(
+    assembled: Path, group: tuple[str, str], results: list[dict[str, Any]], opts, originals: Path | None = None
+) -> bool:
+    """Audit a finished region/period folder's published tables together (`cprstats.runner.files.audit_folder`).
+
+    True when they pass (or the run is restricted: nothing is suppressed, the folder is marked
+    instead). Otherwise the folder is not moved into place: every notebook of it is failed
+    with a message naming the table, variable and cell, and the run exits 1.
+    """
+    if getattr(opts, "restricted", False):
+        return True
+    region, period = group
+    how = getattr(opts, "notebook_period", None)
+    notebook_period = how(period)[0] if how is not None else period
+    t0 = time.perf_counter()
+    problems = audit_folder(
+        assembled, region, notebook_period, opts.threshold, getattr(opts, "codebook", None), originals
+    )
+    seconds = time.perf_counter() - t0
+    for res in results:
+        res["audit_seconds"] = seconds
+    if not problems:
+        return True
+    if os.environ.get(AUDIT_VARIABLE, "warn") != "strict":
+        # Until every report protects its tables together (issue 13), a cross-table finding is a
+        # warning on the analyst's terminal, not a failed run; the narrowed ranges themselves are
+        # never written to the (circulated) output folder.
+        tables = sorted({p.split(",")[0] for p in problems})
+        print(
+            f"WARNING: disclosure audit: {region}/{period}: {len(problems)} hidden cell(s) could be narrowed "
+            f"by combining tables ({', '.join(tables[:4])}{', ...' if len(tables) > 4 else ''}); check before "
+            f"circulating, or set {AUDIT_VARIABLE}=strict to refuse such folders",
+            file=sys.stderr,
+        )
+        for res in results:
+            res["disclosure_audit"] = len(problems)
+        return True
+    more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+    message = f"disclosure audit failed, {region}/{period} not written: " + "; ".join(problems[:3]) + more
+    for res in results:
+        res["status"] = "failed"
+        res["message"] = message
+        res["error"] = {
+            "kind": "audit",
+            "cell": None,
+            "exec_count": None,
+            "ename": "DisclosureAudit",
+            "evalue": message,
+        }
+    return False
 
 
 def _longest_first(notebooks, folder: Path, jobs: int) -> list[str]:
@@ -376,17 +453,24 @@ def execute_jobs(
     for region, period in targets:
         params = _parameters(source, region, period, opts)
         n = scope_size(source.frame, region, period)
+        restricted = bool(getattr(opts, "restricted", False))
+        notebooks = opts.notebooks_for(region) if hasattr(opts, "notebooks_for") else opts.notebooks
         base[(region, period)] = {
             **common,
             "region": region,
             "period": period,
             "parameters": manifest_parameters(params, source),
             "n_children": n,
-            "notebooks_run": list(opts.notebooks),
+            "notebooks_run": list(notebooks),
+            "notebooks_skipped": {
+                nb: "no double-coded data (--coders) for a region run" for nb in opts.notebooks if nb not in notebooks
+            },
+            "restricted": restricted,
+            "marking": t("marking.restricted", opts.lang) if restricted else None,
         }
         if n == 0:
             report.note(f"note: the data has no children for {region}/{period}; its reports will be empty")
-        for nb in _longest_first(opts.notebooks, opts.notebook_dir, opts.jobs):
+        for nb in _longest_first(notebooks, opts.notebook_dir, opts.jobs):
             jobs.append(
                 {
                     "region": region,
@@ -395,7 +479,7 @@ def execute_jobs(
                     "lang": opts.lang,
                     "input": str((opts.notebook_dir / f"{nb}.ipynb").resolve()),
                     "stage": str((stage / region / period / nb).resolve()),
-                    "parameters": params,
+                    "parameters": {**params, **_coder_parameters(nb, opts)},
                 }
             )
     remaining = Counter((j["region"], j["period"]) for j in jobs)
@@ -412,8 +496,13 @@ def execute_jobs(
         if remaining[group] == 0:
             with guard.critical():
                 assembled = gather_group(stage / group[0] / group[1], by_group[group], base[group])
-                move_into_place(assembled, targets[group], stage / ".trash")
-                kept.append("/".join(group))
+                passed = _audit_group(assembled, group, by_group[group], opts, stage / group[0] / group[1] / ".private")
+                for originals in (stage / group[0] / group[1] / ".private").glob("*/originals"):
+                    shutil.rmtree(originals, ignore_errors=True)  # the unsuppressed counts never reach the output
+                move_private(stage / group[0] / group[1], opts.output, group[0], group[1])
+                if passed:
+                    move_into_place(assembled, targets[group], stage / ".trash")
+                    kept.append("/".join(group))
 
     guard = guard if guard is not None else Interrupts()
     workers: list[_Worker] = []
