@@ -492,3 +492,31 @@ def test_linked_sheet_is_what_the_templates_coding_sheet_writer_makes(codebook, 
         return cells, dvs, formats, [[c.value for c in row] for row in lists.iter_rows()], ws.freeze_panes
 
     assert shape(ours) == shape(theirs)
+
+
+def test_cprstats_validate_and_code_check_the_linked_forms_beside_the_reviews(tmp_path):
+    """The command line: the fixture's bad recommendations beside good review forms (issue 16's case)."""
+    import shutil
+    import subprocess
+    import sys
+
+    fixture = Path(__file__).resolve().parent / "data" / "linked"
+    shutil.copy(fixture / "reviews_forms.csv", tmp_path / "reviews_forms.csv")
+    shutil.copy(fixture / "recommendations_bad.csv", tmp_path / "recommendations.csv")
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "cprstats", *args], capture_output=True, text=True, timeout=120)
+
+    bad = cli("validate", str(tmp_path / "reviews_forms.csv"))
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "date_closed" in bad.stdout and "review_id" in bad.stdout
+    code = cli("code", str(tmp_path / "reviews_forms.csv"), "-o", str(tmp_path / "out" / "coded.csv"))
+    assert code.returncode == 1 and not (tmp_path / "out" / "coded.csv").exists()
+
+    shutil.copy(fixture / "recommendations.csv", tmp_path / "recommendations.csv")
+    good = cli("validate", str(tmp_path / "reviews_forms.csv"))
+    assert good.returncode == 0 and "7 rows of recommendations" in good.stdout, good.stdout + good.stderr
+    code = cli("code", str(tmp_path / "reviews_forms.csv"), "-o", str(tmp_path / "out" / "coded.csv"))
+    assert code.returncode == 0, code.stdout + code.stderr
+    package = json.loads((tmp_path / "out" / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in package["resources"]][1:] == ["recommendations"]
