@@ -21,7 +21,7 @@ import datetime as _dt
 import html
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -286,6 +286,7 @@ def write_xlsx(
     *,
     index: bool = False,
     freeze_header: bool = True,
+    numbers_from_text: Sequence[str] = ("table",),
 ) -> Path:
     """Write one or more tables to an Excel workbook, one sheet per table, atomically.
 
@@ -303,6 +304,14 @@ def write_xlsx(
         Write each table's index as its first column(s).
     freeze_header : bool, default True
         Keep the header row visible when scrolling.
+    numbers_from_text : sequence of str, default ("table",)
+        Sheets of formatted text (a report's ``table`` sheet) whose cells that are plain
+        numbers (``"42"``, ``"3.5"``) or percentages (``"66.7%"``) are stored as numbers with
+        a number format, so Excel can sum and sort them; other text stays text. Not applied
+        to data sheets, where a code such as ``"007"`` must keep its leading zeros.
+
+    Every sheet is set up to print: landscape, fitted to the page width, the header row
+    repeated on every page.
 
     Returns
     -------
@@ -327,13 +336,52 @@ def write_xlsx(
         data = df.reset_index() if index else df
         for j, col in enumerate(data.columns, start=1):
             _put(ws, 1, j, col if not isinstance(col, tuple) else " ".join(map(str, col)))
+        numeric = name in numbers_from_text
         for i, rec in enumerate(data.itertuples(index=False, name=None), start=2):
             for j, v in enumerate(rec, start=1):
-                _put(ws, i, j, v)
+                number = _text_number(v) if numeric else None
+                if number is None:
+                    _put(ws, i, j, v)
+                else:
+                    cell = ws.cell(row=i, column=j, value=number[0])
+                    cell.number_format = number[1]
         if freeze_header and len(data.columns):
             ws.freeze_panes = "A2"
         _readable(ws, data)
+        _print_setup(ws)
     return save_workbook(wb, path)
+
+
+_PLAIN_NUMBER = re.compile(r"-?(\d+)(?:\.(\d+))?(%?)")
+
+
+def _text_number(value: Any) -> tuple[float | int, str] | None:
+    """``(number, Excel number format)`` for a text cell that is a plain number or percentage, else None.
+
+    >>> _text_number("42"), _text_number("66.7%"), _text_number("22 (66.7%)"), _text_number("007")
+    ((42, '0'), (0.667, '0.0%'), None, None)
+    """
+    if not isinstance(value, str):
+        return None
+    m = _PLAIN_NUMBER.fullmatch(value.strip())
+    if m is None or (len(m.group(1)) > 1 and m.group(1).startswith("0")):
+        return None  # not a number, or a code with a leading zero
+    decimals = len(m.group(2) or "")
+    fmt = "0" + ("." + "0" * decimals if decimals else "")
+    text = value.strip().rstrip("%")
+    if m.group(3):
+        return round(float(text) / 100, decimals + 2), fmt + "%"
+    return (int(text) if not decimals else float(text)), fmt
+
+
+def _print_setup(ws) -> None:
+    """Landscape, fitted to the page width, the header row repeated on every printed page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if ws.max_row > 1:
+        ws.print_title_rows = "1:1"
 
 
 def _readable(ws, data: pd.DataFrame) -> None:
