@@ -30,9 +30,12 @@
 DATA = "wales"        # a shipped example name, a coded dataset CSV, or coding forms (CSV, XLSX, YAML folder)
 REGION = "wales"      # "wales" or a board: NWSB, MWW, WGSB, CTM, CAV, GWENT
 PERIOD = "all"        # "all", "pre_covid" or "post_covid"
+WINDOW = None        # None, or a window of months: "2017-01..2021-12", "fy2019", "2019", "cpr_era", "susr_era"
+ANCHOR = "incident"  # the date a window is read on: "incident" or "publication"
 LANG = "en"           # "en" or "cy"
 THRESHOLD = 5         # counts from 1 to THRESHOLD - 1 are suppressed below all-Wales
 SUPPRESS = None       # None: the default policy; False: an analyst's explicit, recorded opt-out
+RESTRICTED = False    # True: unsuppressed, marked OFFICIAL-SENSITIVE, for a closed meeting (cprstats run --restricted)
 OUTPUT_DIR = "."      # where this notebook writes its figures/, tables/ and report.json
 CODEBOOK = None       # None: the packaged codebook; or the path of a researcher's own codebook YAML
 
@@ -50,8 +53,9 @@ THRESHOLD = 5
 import cprstats
 
 # %%
-rep = cprstats.Report(data=DATA, region=REGION, period=PERIOD, lang=LANG, threshold=THRESHOLD,
-                      suppress=SUPPRESS, output_dir=OUTPUT_DIR, notebook="01_children_and_families", codebook=CODEBOOK)
+rep = cprstats.Report(data=DATA, region=REGION, period=PERIOD, window=WINDOW, anchor=ANCHOR, lang=LANG, threshold=THRESHOLD,
+                      suppress=SUPPRESS, output_dir=OUTPUT_DIR, notebook="01_children_and_families", codebook=CODEBOOK,
+                      restricted=RESTRICTED)
 rep.intro(cprstats.t("notebook.01_children_and_families", LANG))
 
 # %% [markdown] tags=["lang-en"]
@@ -123,13 +127,13 @@ rep.key_figures(outcomes.query("variable == 'outcome'"))
 rep.heading("vulnerabilities")
 
 # %% [markdown] tags=["lang-en"]
-# The child's own vulnerabilities. A review can record several, so the percentages can add up to more than 100.
+# Harm the child experienced (abuse, neglect, exploitation), and the child's own vulnerabilities. A review can record several, so the percentages can add up to more than 100.
 
 # %% [markdown] tags=["lang-cy"]
-# Bregusrwydd y plentyn ei hun. Gall adolygiad gofnodi sawl un, felly gall y canrannau adio i fwy na 100.
+# Niwed a brofodd y plentyn (cam-drin, esgeulustod, camfanteisio), a bregusrwydd y plentyn ei hun. Gall adolygiad gofnodi sawl un, felly gall y canrannau adio i fwy na 100.
 
 # %%
-vulnerabilities = cprstats.proportions(rep.data, ["child_vulnerabilities"])
+vulnerabilities = cprstats.proportions(rep.data, ["harm_experienced", "child_vulnerabilities"])
 rep.figure(vulnerabilities, name="child_vulnerabilities", sort="estimate")
 
 # %%
@@ -139,13 +143,13 @@ rep.table(vulnerabilities, name="child_vulnerabilities")
 rep.heading("parental_risks")
 
 # %% [markdown] tags=["lang-en"]
-# Risk factors of the parents and carers, and the "toxic trio": parental substance misuse, mental health problems and domestic abuse.
+# Risk factors of the parents and carers, and how often three parental adversities were recorded together: domestic abuse, mental ill-health and substance use.
 
 # %% [markdown] tags=["lang-cy"]
-# Ffactorau risg y rhieni a'r gofalwyr, a'r "triawd gwenwynig": camddefnyddio sylweddau gan rieni, problemau iechyd meddwl a cham-drin domestig.
+# Ffactorau risg y rhieni a'r gofalwyr, a pha mor aml y cofnodwyd tri adfyd rhiant gyda'i gilydd: cam-drin domestig, salwch meddwl a defnydd o sylweddau.
 
 # %%
-risks = cprstats.proportions(rep.data, ["parental_risks", "parental_substance_misuse", "toxic_trio"])
+risks = cprstats.proportions(rep.data, ["parental_risks", "parental_substance_misuse", "parental_adversities_all_three"])
 rep.figure(risks.query("variable == 'parental_risks'"), name="parental_risks", sort="estimate")
 
 # %%

@@ -30,9 +30,12 @@
 DATA = "wales"        # a shipped example name, a coded dataset CSV, or coding forms (CSV, XLSX, YAML folder)
 REGION = "wales"      # "wales" or a board: NWSB, MWW, WGSB, CTM, CAV, GWENT
 PERIOD = "all"        # "all", "pre_covid" or "post_covid"
+WINDOW = None        # None, or a window of months: "2017-01..2021-12", "fy2019", "2019", "cpr_era", "susr_era"
+ANCHOR = "incident"  # the date a window is read on: "incident" or "publication"
 LANG = "en"           # "en" or "cy"
 THRESHOLD = 5         # counts from 1 to THRESHOLD - 1 are suppressed below all-Wales
 SUPPRESS = None       # None: the default policy; False: an analyst's explicit, recorded opt-out
+RESTRICTED = False    # True: unsuppressed, marked OFFICIAL-SENSITIVE, for a closed meeting (cprstats run --restricted)
 OUTPUT_DIR = "."      # where this notebook writes its figures/, tables/ and report.json
 CODEBOOK = None       # None: the packaged codebook; or the path of a researcher's own codebook YAML
 
@@ -50,8 +53,9 @@ THRESHOLD = 5
 import cprstats
 
 # %%
-rep = cprstats.Report(data=DATA, region=REGION, period=PERIOD, lang=LANG, threshold=THRESHOLD,
-                      suppress=SUPPRESS, output_dir=OUTPUT_DIR, notebook="03_themes_and_learning", codebook=CODEBOOK)
+rep = cprstats.Report(data=DATA, region=REGION, period=PERIOD, window=WINDOW, anchor=ANCHOR, lang=LANG, threshold=THRESHOLD,
+                      suppress=SUPPRESS, output_dir=OUTPUT_DIR, notebook="03_themes_and_learning", codebook=CODEBOOK,
+                      restricted=RESTRICTED)
 rep.intro(cprstats.t("notebook.03_themes_and_learning", LANG))
 
 # %%

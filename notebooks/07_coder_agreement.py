@@ -33,6 +33,8 @@ LANG = "en"
 CI_LEVEL = 0.95
 OUTPUT_DIR = "."
 CODEBOOK = None               # None: the packaged codebook; or the path of a researcher's own codebook YAML
+CODERS = None                 # `cprstats run --coders A B [C..]`: the codings (CODER_A, CODER_B are the first two)
+RESTRICTED = False            # True: a restricted run, marked OFFICIAL-SENSITIVE (cprstats run --restricted)
 
 # %% tags=["injected-parameters"]
 # Parameters
@@ -48,7 +50,8 @@ THRESHOLD = 5
 import cprstats
 
 # %%
-rep = cprstats.Report(data=CODER_A, lang=LANG, output_dir=OUTPUT_DIR, notebook="07_coder_agreement", codebook=CODEBOOK)
+rep = cprstats.Report(data=CODER_A, lang=LANG, output_dir=OUTPUT_DIR, notebook="07_coder_agreement", codebook=CODEBOOK,
+                      restricted=RESTRICTED)
 rep.intro(cprstats.t("notebook.07_coder_agreement", LANG))
 
 # %%

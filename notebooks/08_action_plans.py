@@ -30,9 +30,12 @@
 DATA = "wales"        # a shipped example name, a coded dataset CSV, or coding forms (CSV, XLSX, YAML folder)
 REGION = "wales"      # "wales" or a board: NWSB, MWW, WGSB, CTM, CAV, GWENT
 PERIOD = "all"        # "all", "pre_covid" or "post_covid"
+WINDOW = None        # None, or a window of months: "2017-01..2021-12", "fy2019", "2019", "cpr_era", "susr_era"
+ANCHOR = "incident"  # the date a window is read on: "incident" or "publication"
 LANG = "en"           # "en" or "cy"
 THRESHOLD = 5         # counts from 1 to THRESHOLD - 1 are suppressed below all-Wales
 SUPPRESS = None       # None: the default policy; False: an analyst's explicit, recorded opt-out
+RESTRICTED = False    # True: unsuppressed, marked OFFICIAL-SENSITIVE, for a closed meeting (cprstats run --restricted)
 OUTPUT_DIR = "."      # where this notebook writes its figures/, tables/ and report.json
 AS_AT = None          # the month the action plans are "as at" (YYYY-MM); None: the latest month in the data
 
@@ -43,8 +46,9 @@ from cprstats.report import linked_views as views
 from cprstats.stats import survival
 
 # %%
-rep = cprstats.Report(data=DATA, region=REGION, period=PERIOD, lang=LANG, threshold=THRESHOLD,
-                      suppress=SUPPRESS, output_dir=OUTPUT_DIR, notebook="08_action_plans")
+rep = cprstats.Report(data=DATA, region=REGION, period=PERIOD, window=WINDOW, anchor=ANCHOR, lang=LANG, threshold=THRESHOLD,
+                      suppress=SUPPRESS, output_dir=OUTPUT_DIR, notebook="08_action_plans",
+                      restricted=RESTRICTED)
 rep.intro(cprstats.t("notebook.08_action_plans", LANG))
 recs = load_linked(DATA, "recommendations", region=REGION, period=PERIOD, reviews=rep.wales_data_all_periods)
 

@@ -47,12 +47,20 @@ SMALL_FORMS = {
     "n_siblings": ["2", "3", "3", "0", "1", ""],
     "has_half_siblings": ["yes", "no", "no", "no", "no", "unknown"],
     "birth_position": ["youngest", "youngest", "middle", "only", "eldest", "unknown"],
-    "child_vulnerabilities": [
-        "emotional_abuse; mental_health; self_harm",
+    "harm_experienced": [
+        "emotional_abuse",
         "physical_abuse; Neglect",
-        "neglect; poor home conditions",
+        "neglect",
         "none",
-        "exploitation; missing_episodes",
+        "exploitation",
+        "",
+    ],
+    "child_vulnerabilities": [
+        "mental_health; self_harm",
+        "none",
+        "poor home conditions",
+        "none",
+        "missing_episodes",
         "",
     ],
     "parental_risks": [

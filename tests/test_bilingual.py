@@ -211,7 +211,7 @@ def welsh_report(tmp_path_factory, codebook):
     stats = {
         "outcome": cprstats.proportions(rep.data, "outcome"),
         "children": cprstats.proportions(rep.data, ["sex", "age_band_mcmanus", "ethnicity"], by="period"),
-        "vulnerabilities": cprstats.proportions(rep.data, "child_vulnerabilities"),
+        "vulnerabilities": cprstats.proportions(rep.data, "harm_experienced"),  # harm was in vulnerabilities
         "outcome_by_period": cprstats.proportions(rep.data, "outcome", by="period"),
         "themes": figures.cooccurrence(rep.data, "themes", codebook=codebook),
     }
@@ -288,7 +288,7 @@ def test_every_image_has_welsh_alt_text_with_the_numbers(welsh_report, english):
         assert re.search(r"\d", alt)  # states the key numbers
         assert not english.search(alt), alt
     bar, grouped, heat = (img["alt"] for img in images)
-    assert bar.startswith("Siart bar: Bregusrwydd y plentyn.") and "Cam-drin emosiynol: " in bar
+    assert bar.startswith("Siart bar: Niwed a brofwyd.") and "Cam-drin emosiynol: " in bar
     assert grouped.startswith("Siart bar wedi'i grwpio:") and "Cyn Covid-19:" in grouped
     assert heat.startswith("Map gwres:")
 

@@ -45,7 +45,9 @@ def test_coded_columns_order_and_options(codebook):
     assert len(cols) == len(set(cols))
     # a multi-response variable expands into one column per option, in codebook order, in place
     cv = codebook.option_columns("child_vulnerabilities")
-    assert cv[:3] == ("cv_emotional_abuse", "cv_neglect", "cv_poor_home_conditions")
+    assert cv[:3] == ("cv_poor_home_conditions", "cv_mental_health", "cv_self_harm")
+    harm = codebook.option_columns("harm_experienced")  # harm done to the child, apart from its characteristics
+    assert harm[:2] == ("harm_emotional_abuse", "harm_neglect")
     start = cols.index(cv[0])
     assert cols[start : start + len(cv)] == cv
     assert "child_vulnerabilities" not in cols
@@ -80,25 +82,26 @@ def test_kinds_and_types(codebook):
 def test_input_and_derived_fields(codebook):
     inputs = {f.name for f in codebook.input_fields}
     derived = {f.name for f in codebook.derived_fields}
-    assert {"period", "incident_year", "age_band_mcmanus", "has_siblings", "toxic_trio"} <= derived
+    assert {"period", "incident_year", "age_band_mcmanus", "has_siblings", "parental_adversities_all_three"} <= derived
     assert "period" not in inputs
     assert "board" in inputs and "board" in derived  # may be typed, and is then checked
     assert "age_months" in inputs and "age_months" not in derived
 
 
 def test_resolve_and_knows(codebook):
-    fld, option = codebook.resolve("cv_neglect")
-    assert (fld.name, option) == ("child_vulnerabilities", "neglect")
+    fld, option = codebook.resolve("harm_neglect")
+    assert (fld.name, option) == ("harm_experienced", "neglect")
     assert codebook.resolve("outcome") == (codebook.field("outcome"), None)
-    assert fld.option_column("neglect") == "cv_neglect"
-    assert codebook.knows("cv_neglect") and codebook.knows("themes") and codebook.knows("outcome")
+    assert fld.option_column("neglect") == "harm_neglect"
+    assert codebook.knows("harm_neglect") and codebook.knows("themes") and codebook.knows("outcome")
+    assert not codebook.knows("cv_neglect")  # a former name: Codebook.canonical_column maps it
     assert not codebook.knows("cv_nonsense")
 
 
 def test_labels_in_both_languages(codebook):
     assert codebook.label("outcome", "death") == "Death"
     assert codebook.label("outcome", "death", lang="cy") == "Marwolaeth"  # domain reference §5 (marw)
-    assert codebook.label("cv_neglect", lang="cy") == "Esgeulustod"  # domain reference §5
+    assert codebook.label("harm_neglect", lang="cy") == "Esgeulustod"  # domain reference §5
     assert codebook.label("board") == "Regional safeguarding board"
     assert codebook.label("board", lang="cy") == "Bwrdd diogelu rhanbarthol"  # domain reference §5
     assert codebook.label("local_authority", "isle_of_anglesey", lang="cy") == "Ynys Môn"
@@ -109,7 +112,7 @@ def test_labels_in_both_languages(codebook):
     "call, fragments",
     [
         (lambda cb: cb.field("outcom"), ["'outcom' is not a variable", "did you mean 'outcome'?"]),
-        (lambda cb: cb.resolve("cv_neglekt"), ["'cv_neglekt' is not a column", "did you mean 'cv_neglect'?"]),
+        (lambda cb: cb.resolve("harm_neglekt"), ["'harm_neglekt' is not a column", "did you mean 'harm_neglect'?"]),
         (lambda cb: cb.label("outcome", "deth"), ["'deth' is not a value of 'outcome'", "did you mean 'death'?"]),
         (lambda cb: cb.label("outcome", "death", lang="fr"), ["lang='fr'", "en, cy"]),
         (lambda cb: cb.option_columns("outcome"), ["'outcome' is not a multi-response variable"]),

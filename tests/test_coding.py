@@ -154,14 +154,17 @@ def test_code_reviews_accepts_a_path():
 
 # --------------------------------------------------------------------------- multi-response
 def test_semicolon_lists_codes_and_labels():
+    # good.csv is written for the earlier codebook, whose child vulnerabilities held the harm the child
+    # experienced: coding carries those values over to harm_experienced (Codebook.upgrade_forms)
     data = cprstats.code_reviews(FORMS / "good.csv")
-    cv = data[list(cprstats.load_codebook().option_columns("child_vulnerabilities"))]
+    cb = cprstats.load_codebook()
+    cv = data[list(cb.option_columns("child_vulnerabilities")) + list(cb.option_columns("harm_experienced"))]
     # row 2: "emotional_abuse; Peidio â mynychu'r ysgol" (Welsh label of school_non_attendance)
-    assert set(cv.columns[cv.iloc[0].to_numpy(bool)]) == {"cv_emotional_abuse", "cv_school_non_attendance"}
-    # row 4: "none" -> recorded, none present
+    assert set(cv.columns[cv.iloc[0].to_numpy(bool)]) == {"harm_emotional_abuse", "cv_school_non_attendance"}
+    # row 4: "none" -> recorded, none present (in both variables)
     assert cv.iloc[1].tolist() == [False] * cv.shape[1]
     # row 5: "Neglect ;  POOR HOME CONDITIONS"
-    assert set(cv.columns[cv.iloc[2].to_numpy(bool)]) == {"cv_neglect", "cv_poor_home_conditions"}
+    assert set(cv.columns[cv.iloc[2].to_numpy(bool)]) == {"harm_neglect", "cv_poor_home_conditions"}
 
 
 def test_empty_list_cell_is_not_recorded_and_none_is_all_false():
@@ -182,13 +185,14 @@ def test_a_list_column_absent_from_the_forms_is_not_recorded(small_forms):
 
 def test_option_columns_convention():
     data = cprstats.code_reviews(FORMS / "options.csv")
-    cv = data[["cv_neglect", "cv_emotional_abuse", "cv_physical_abuse", "cv_sexual_abuse"]]
+    # options.csv names the former option columns (cv_neglect ...): their harm_experienced columns now
+    cv = data[["harm_neglect", "harm_emotional_abuse", "harm_physical_abuse", "harm_sexual_abuse"]]
     # OPT 1: yes/no/blank -> the group is recorded, so blanks (and columns not on the form) are no
     assert cv.iloc[0].tolist() == [True, False, False, False]
     # OPT 2: Welsh ie / na
     assert cv.iloc[1].tolist() == [True, False, False, False]
     # OPT 3: every option cell blank -> not recorded
-    assert cv.iloc[2].isna().all() and data.filter(regex="^cv_").iloc[2].isna().all()
+    assert cv.iloc[2].isna().all() and data.filter(regex="^harm_").iloc[2].isna().all()
     # OPT 4: only one option filled ("Yes") -> recorded; the others no
     assert cv.iloc[3].tolist() == [False, True, False, False]
     # OPT 5: all no -> recorded, none present
@@ -196,7 +200,7 @@ def test_option_columns_convention():
 
 
 def test_options_as_both_conventions_is_a_problem():
-    probs = _problems(_forms([{"child_vulnerabilities": "neglect", "cv_neglect": "yes"}]))
+    probs = _problems(_forms([{"child_vulnerabilities": "mental_health", "cv_mental_health": "yes"}]))
     assert probs["field"].tolist() == ["child_vulnerabilities"]
     assert probs.loc[0, "row"] == 1
 
@@ -296,8 +300,8 @@ def test_many_rows_code_like_the_few(small_forms):
     big.index = pd.Index(range(2, len(big) + 2), name="row")
     data = cprstats.code_reviews(big)
     assert len(data) == 600
-    assert data["toxic_trio"].sum() == 300  # the first three of every six forms have all three (see test_derive)
-    assert data["toxic_trio"].isna().sum() == 100  # the fourth has no parental risks recorded
+    assert data["parental_adversities_all_three"].sum() == 300  # the first three of every six forms (test_derive)
+    assert data["parental_adversities_all_three"].isna().sum() == 100  # the fourth has no parental risks recorded
     assert data["local_authority"].astype(object).tolist()[:12] == (
         ["carmarthenshire", "powys", "powys", "isle_of_anglesey", "bridgend", "cardiff"] * 2
     )

@@ -42,7 +42,8 @@ def test_public_name_is_the_function():
 def test_tea_tasting_matches_r_fisher_test():
     # R example(fisher.test), TeaTasting = matrix(c(3, 1, 1, 3), 2), two-sided: p-value = 0.4857,
     # odds ratio 6.408309, 95% CI 0.2117329 to 621.9337505 (R's uniroot limits: see test_intervals)
-    res = compare(_frame({"tea_first": (1, 4), "milk_first": (3, 4)}), "flag", by="grp")
+    # groups of 4: min_group=1 so that the reference test is run at all (the default floor is 10)
+    res = compare(_frame({"tea_first": (1, 4), "milk_first": (3, 4)}), "flag", by="grp", min_group=1)
     row = res.iloc[0]
     assert (row.group, row.group_ref, row["count"], row.n, row.count_ref, row.n_ref) == (
         "milk_first",
@@ -85,7 +86,7 @@ def test_reference_can_be_chosen():
 
 def test_several_groups_get_the_exact_joint_test():
     # Cardillo G (2007) MyFisher23 documented example [0 3 2; 6 5 1]: two-tailed p = 0.088235
-    res = compare(_frame({"A": (0, 6), "B": (3, 8), "C": (2, 3)}), "flag", by="grp").iloc[0]
+    res = compare(_frame({"A": (0, 6), "B": (3, 8), "C": (2, 3)}), "flag", by="grp", min_group=1).iloc[0]
     assert res.p_value == pytest.approx(0.088235, abs=5e-7)
     assert res.test == "fisher_freeman_halton_exact"
     assert (res.group, res["count"], res.n) == ("all", 5, 17)
@@ -94,14 +95,18 @@ def test_several_groups_get_the_exact_joint_test():
 
 
 def test_one_group_against_the_rest(coded):
-    res = compare(coded, "toxic_trio", by="board", groups=["MWW"]).iloc[0]
-    # by hand from the forms: the three Mid and West Wales children have all of the toxic trio;
+    res = compare(coded, "parental_adversities_all_three", by="board", groups=["MWW"], min_group=1).iloc[0]
+    # by hand from the forms: the three Mid and West Wales children have all three parental adversities,
+    # two of them siblings in one review (CYSUR 2 2020), so the test counts one child per review: 2 of 2;
     # of the rest, NWSB (no parental risks recorded) is left out, WGSB has criminality only, CAV none
-    assert (res.group, res["count"], res.n) == ("MWW", 3, 3)
+    assert (res.group, res["count"], res.n, res.unit) == ("MWW", 2, 2, "first_child")
     assert (res.group_ref, res.count_ref, res.n_ref) == ("rest", 0, 2)
     assert res.odds_ratio == math.inf and res.or_ci_high == math.inf and res.or_ci_low > 0
-    # Fisher: 1 / C(5, 3) = 0.1, the only table as extreme
-    assert res.p_value == pytest.approx(0.1)
+    # Fisher: 1 / C(4, 2) = 1/6, and the other extreme table as likely: two-sided p = 1/3
+    assert res.p_value == pytest.approx(1 / 3)
+    # with the default floor of 10 reviews a group, no test at all, and the note says why
+    floor = compare(coded, "parental_adversities_all_three", by="board", groups=["MWW"]).iloc[0]
+    assert math.isnan(floor.p_value) and pd.isna(floor.test) and floor.note == "small_group"
 
 
 def test_boolean_by_uses_false_as_reference():
@@ -143,7 +148,7 @@ def test_adjustment_over_the_rows_of_one_call():
 
 
 def test_empty_group_gives_nan(coded):
-    res = compare(coded, "toxic_trio", by="board", groups=["CTM", "MWW"]).iloc[0]
+    res = compare(coded, "parental_adversities_all_three", by="board", groups=["CTM", "MWW"]).iloc[0]
     assert (res.group, res.group_ref, res.n_ref) == ("MWW", "CTM", 0)
     assert math.isnan(res.p_value) and math.isnan(res.risk_difference) and pd.isna(res.test)
 
@@ -155,7 +160,7 @@ def test_columns_are_fixed_for_every_design(coded):
         {"by": "board", "groups": ["MWW"]},
         {"by": "board", "groups": ["MWW", "NWSB"], "reference": "NWSB"},
     ):
-        res = compare(coded, ["outcome", "parental_risks", "toxic_trio"], **kwargs)
+        res = compare(coded, ["outcome", "parental_risks", "parental_adversities_all_three"], **kwargs)
         assert tuple(res.columns) == COMPARE_COLUMNS
         assert res["count"].dtype == "int64" and str(res.count_ref.dtype) == "Int64"
         assert res.p_value.dtype == "float64" and str(res.test.dtype) == "string"
@@ -176,7 +181,7 @@ def test_columns_are_fixed_for_every_design(coded):
 )
 def test_bad_arguments_are_named(coded, kwargs, message):
     with pytest.raises(ParameterError, match=message):
-        compare(coded, "toxic_trio", **kwargs)
+        compare(coded, "parental_adversities_all_three", **kwargs)
 
 
 def test_one_group_only_cannot_be_compared():
@@ -230,6 +235,6 @@ def test_monte_carlo_joint_test_shows_its_standard_error():
     g = rng.choice(list("ABCDE"), n).astype(object)
     g[:3] = "F"
     df = pd.DataFrame({"grp": pd.Categorical(g), "flag": pd.array(rng.random(n) < 0.3, dtype="boolean")})
-    row = compare(df, "flag", by="grp", n_resamples=4999, seed=5).iloc[0]
+    row = compare(df, "flag", by="grp", n_resamples=4999, seed=5, min_group=1).iloc[0]
     assert row.test == "fisher_freeman_halton_monte_carlo"
     assert row.p_value_se == pytest.approx(math.sqrt(row.p_value * (1 - row.p_value) / 4999))

@@ -43,17 +43,17 @@ def test_table_schema_fields_follow_the_codebook(codebook):
     assert by["age_months"]["x-cprstats-restricted"] is True
     assert by["period"]["x-cprstats-derived"] == {"method": "date_periods", "from": ["incident_date"]}
     assert by["has_siblings"]["type"] == "boolean" and by["has_siblings"]["trueValues"] == ["true"]
-    opt = by["cv_neglect"]
-    assert opt["type"] == "boolean" and opt["x-cprstats-group"] == "child_vulnerabilities"
-    assert opt["title"] == "Child vulnerabilities: Neglect"
+    opt = by["harm_neglect"]
+    assert opt["type"] == "boolean" and opt["x-cprstats-group"] == "harm_experienced"
+    assert opt["title"] == "Harm experienced: Neglect"
     assert opt["description"].endswith("Empty: not recorded.")
 
 
 def test_table_schema_in_welsh():
     by = {f["name"]: f for f in table_schema(lang="cy")["fields"]}
     assert by["outcome"]["categories"][0]["label"] == "Marwolaeth"  # domain reference §5
-    assert by["cv_neglect"]["title"] == "Bregusrwydd y plentyn: Esgeulustod"
-    assert by["cv_neglect"]["description"].endswith("Gwag: heb ei gofnodi.")
+    assert by["harm_neglect"]["title"] == "Niwed a brofwyd: Esgeulustod"
+    assert by["harm_neglect"]["description"].endswith("Gwag: heb ei gofnodi.")
 
 
 def test_table_schema_columns_and_language_checked():
@@ -83,8 +83,8 @@ def test_dataset_to_text(small_coded):
     txt = dataset_to_text(small_coded)
     assert txt.loc[0, "incident_date"] == "2018-06"
     assert txt.loc[3, "publication_date"] == ""
-    assert txt.loc[0, "cv_emotional_abuse"] == "true" and txt.loc[0, "cv_neglect"] == "false"
-    assert txt.loc[5, "cv_neglect"] == ""  # not recorded
+    assert txt.loc[0, "harm_emotional_abuse"] == "true" and txt.loc[0, "harm_neglect"] == "false"
+    assert txt.loc[5, "harm_neglect"] == ""  # not recorded
     assert txt.loc[0, "child_no"] == "1" and txt.loc[0, "outcome"] == "death"
     assert txt.loc[3, "youngest"] == ""
 

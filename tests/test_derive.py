@@ -176,17 +176,17 @@ def coded_risks():
     )
 
 
-def test_parental_substance_misuse_and_toxic_trio(coded_risks):
+def test_parental_substance_misuse_and_parental_adversities(coded_risks):
     assert coded_risks["parental_substance_misuse"].tolist() == [True, True, True, False, False, pd.NA]
-    assert coded_risks["toxic_trio_count"].tolist() == [3, 3, 2, 1, 0, pd.NA]
-    assert coded_risks["toxic_trio"].tolist() == [True, True, False, False, False, pd.NA]
+    assert coded_risks["parental_adversities_count"].tolist() == [3, 3, 2, 1, 0, pd.NA]
+    assert coded_risks["parental_adversities_all_three"].tolist() == [True, True, False, False, False, pd.NA]
 
 
-def test_small_forms_toxic_trio(small_forms):
+def test_small_forms_parental_adversities(small_forms):
     data = cprstats.code_reviews(small_forms)
     # rows 2 and 3 of the fixture are the CYSUR 2 2020 siblings: drug misuse, domestic abuse, mental health
-    assert data["toxic_trio"].tolist() == [True, True, True, pd.NA, False, False]
-    assert data["toxic_trio_count"].tolist() == [3, 3, 3, pd.NA, 0, 0]
+    assert data["parental_adversities_all_three"].tolist() == [True, True, True, pd.NA, False, False]
+    assert data["parental_adversities_count"].tolist() == [3, 3, 3, pd.NA, 0, 0]
     assert data["board"].astype(object).tolist() == ["MWW", "MWW", "MWW", "NWSB", "WGSB", "CAV"]
     assert data["youngest"].tolist() == [True, True, False, pd.NA, False, pd.NA]
 
@@ -206,7 +206,7 @@ def test_any_is_kleene(codebook):
 
 
 def test_count_is_missing_if_any_source_is_missing(codebook):
-    fld = codebook.field("toxic_trio_count")
+    fld = codebook.field("parental_adversities_count")
     b = lambda xs: pd.array(xs, dtype="boolean")  # noqa: E731
     df = pd.DataFrame(
         {

@@ -86,7 +86,7 @@ def test_table_cells_escape_pipes(tmp_path):
     from importlib import resources
 
     text = resources.files("cprstats.codebook").joinpath("codebook.yaml").read_text(encoding="utf-8")
-    text = text.replace("title: {en: Sex, cy: Rhyw}", "title: {en: Sex | gender, cy: Rhyw}", 1)
+    text = text.replace("title: {en: Sex as recorded, cy:", "title: {en: Sex | gender, cy:", 1)
     p = tmp_path / "cb.yaml"
     p.write_text(text, encoding="utf-8")
     line = next(ln for ln in data_dictionary(p).splitlines() if ln.startswith("| `sex` |"))

@@ -37,7 +37,7 @@ def test_load_example_is_a_coded_dataset(name, n, codebook):
     assert tuple(data.columns) == codebook.coded_columns
     assert data.attrs["synthetic"] is True and data.attrs["example"] == name
     assert isinstance(data["outcome"].dtype, pd.CategoricalDtype)
-    assert data["cv_neglect"].dtype == "boolean" and data["age_months"].dtype == "Int64"
+    assert data["harm_neglect"].dtype == "boolean" and data["age_months"].dtype == "Int64"
     assert isinstance(data["incident_date"].dtype, pd.PeriodDtype)
     cprstats.validate_dataset(data, codebook)
 

@@ -50,7 +50,7 @@ def test_alt_text_never_guesses_a_hidden_value():
 def test_grouped_alt_text_reads_group_by_group():
     tab = pd.DataFrame(
         {
-            "variable": "toxic_trio",
+            "variable": "parental_adversities_all_three",
             "level": "true",
             "group": ["MWW", "all"],
             "count": [np.nan, 10.0],
@@ -59,8 +59,9 @@ def test_grouped_alt_text_reads_group_by_group():
         }
     )
     assert alt_text(tab, kind="grouped_bar", title="T") == (
-        'Grouped bar chart: T. Mid and West Wales (CYSUR): All three "toxic trio" factors: not shown (small number). '
-        'All: All three "toxic trio" factors: 30% (10 of 33).'
+        "Grouped bar chart: T. Mid and West Wales (CYSUR): All three parental adversities (domestic abuse, mental "
+        "ill-health, substance use): not shown (small number). All: All three parental adversities (domestic abuse, "
+        "mental ill-health, substance use): 30% (10 of 33)."
     )
 
 
@@ -97,11 +98,14 @@ def test_forest_alt_text_uses_percentage_points_and_minus_signs():
 
 
 def test_labels_come_from_the_codebook():
-    assert level_label("cv_neglect", "true", lang="cy") == "Esgeulustod"  # an option column
+    assert level_label("harm_neglect", "true", lang="cy") == "Esgeulustod"  # an option column
     assert level_label("not_in_codebook", "x") == "x"
     assert level_label("has_siblings", "false") == "No"
-    tab = pd.DataFrame({"variable": ["outcome", "toxic_trio"], "level": ["death", "true"]})
-    assert row_labels(tab) == ["Outcome for the child: Death", 'All three "toxic trio" factors']
+    tab = pd.DataFrame({"variable": ["outcome", "parental_adversities_all_three"], "level": ["death", "true"]})
+    assert row_labels(tab) == [
+        "Outcome for the child: Death",
+        "All three parental adversities (domestic abuse, mental ill-health, substance use)",
+    ]
     assert group_label("rest") == "Rest of Wales"
     assert group_label("post_covid", lang="cy") == "O Covid-19 ymlaen"
     assert group_label("XYZ") == "XYZ"

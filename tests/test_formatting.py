@@ -36,7 +36,7 @@ def test_n_percent_cells_with_english_and_welsh_labels():
 
 
 def test_percent_ci_cells():
-    tab = props("cv_neglect", ["true"], "all", [12], 20, ci_low=0.3866, ci_high=0.7812, ci_level=0.95)
+    tab = props("harm_neglect", ["true"], "all", [12], 20, ci_low=0.3866, ci_high=0.7812, ci_level=0.95)
     assert format_table(tab, cell="percent_ci").iloc[0, 3] == "60.0% (95% CI 38.7 to 78.1)"
     cy = format_table(tab, cell="percent_ci", lang="cy")
     assert cy.columns[3] == "% (cyfwng hyder 95%)"
@@ -90,7 +90,7 @@ def test_unknown_variables_and_values_are_shown_as_they_are():
 
 
 def test_multi_response_levels_get_option_labels():
-    tab = props("child_vulnerabilities", ["neglect", "emotional_abuse"], "all", [15, 20], 33)
+    tab = props("harm_experienced", ["neglect", "emotional_abuse"], "all", [15, 20], 33)
     out = format_table(tab, lang="cy")
     assert out["Categori"].iloc[0] == "Esgeulustod"  # codebook label, verified (reference section 5)
 

@@ -223,7 +223,7 @@ def test_xlsx_codes_like_the_csv(tmp_path):
     assert data.loc[1, "review_type"] == "mapf"  # Welsh label of mapf
     assert data.loc[1, "board"] == "CTM"  # Bridgend after 1 April 2019 (WGSB annual report 2019-20)
     assert data.loc[1, "period"] == "post_covid"  # 23 March 2020, the first lockdown
-    assert data["cv_neglect"].tolist() == [True, False]
+    assert data["harm_neglect"].tolist() == [True, False]  # the former column cv_neglect, carried over
     assert data["child_no"].tolist() == [1, 2]
 
 
@@ -272,7 +272,7 @@ def test_yaml_single_file(tmp_path):
     assert df["child_no"].tolist() == ["1", "2"]
     assert df.attrs["files"] == ["nwsb_3_2019.yaml"] * 2
     data = cprstats.code_reviews(df)
-    assert data["cv_physical_abuse"].tolist() == [False, True]
+    assert data["harm_physical_abuse"].tolist() == [False, True]  # moved from child_vulnerabilities
     assert data["outcome"].tolist() == ["death", "life_threatening_injury"]
 
 

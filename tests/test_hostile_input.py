@@ -253,11 +253,11 @@ def test_a_coded_dataset_is_screened_before_it_is_read(tmp_path, changes, hidden
 
 
 def test_bad_cells_of_a_coded_dataset_are_reported_without_a_traceback(tmp_path):
-    src = _coded_dataset(tmp_path, sex="femal", child_no="1e1", incident_date="2019-13", cv_neglect="maybe")
+    src = _coded_dataset(tmp_path, sex="femal", child_no="1e1", incident_date="2019-13", harm_neglect="maybe")
     with pytest.raises(CodingError) as info:
         reader.screen_dataset(src)
     fields = set(info.value.problems["field"])
-    assert {"sex", "child_no", "incident_date", "cv_neglect"} <= fields
+    assert {"sex", "child_no", "incident_date", "harm_neglect"} <= fields
     assert "femal" in info.value.problems["value"].tolist()  # harmless: shown so it can be found
 
 

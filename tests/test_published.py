@@ -75,8 +75,9 @@ def test_mcmanus_rankings_against_the_deck(mc):
     top = ["suicide", "medical_health_other", "nonfatal_physical_abuse"]
     assert counts[top[0]] > counts[top[1]] > counts[top[2]] > counts.drop(top).max()
     # "Children's most common vulnerabilities were emotional abuse, neglect and living in poor home conditions." (deck)
-    cv = mc.filter(like="cv_").sum()
-    top = ["cv_emotional_abuse", "cv_neglect", "cv_poor_home_conditions"]
+    # The deck's "vulnerabilities" are the codebook's harm experienced and child vulnerabilities together.
+    cv = pd.concat([mc.filter(like="harm_").sum(), mc.filter(like="cv_").sum()])
+    top = ["harm_emotional_abuse", "harm_neglect", "cv_poor_home_conditions"]
     assert cv[top[0]] > cv[top[1]] > cv[top[2]] > cv.drop(top).max()
     # "Most common parental/carer risk factors were drugs/alcohol misuse, mental health issues and domestic
     # abuse relationship." (deck): drugs or alcohol counted together, as the deck does
@@ -197,15 +198,27 @@ def test_figures_table_is_complete_and_cited():
     assert not figs.duplicated(["source", "statement"]).any()
     for col in ("wording", "location", "citation", "variable", "check"):
         assert (figs[col].str.len() > 0).all(), col
-    assert figs.loc[figs["source"] == "england", "verified"].all()
+    # verified only against a primary source: every figure read in a secondary summary (news pages,
+    # a board's page, the training deck) is unverified
+    assert not figs.loc[figs["evidence"] == "secondary", "verified"].any()
     assert not figs.loc[figs["source"] != "england", "verified"].any()  # second-hand quotes in a deck
+    england = figs[figs["source"] == "england"]
+    for col in ("system", "year", "definition_difference", "primary_citation", "evidence", "label_en", "label_cy"):
+        assert (england[col].str.len() > 0).all(), col
+    assert england["n"].notna().all()
+    # news-page summaries (domain reference section 2) are secondary, the DfE statistics primary
+    by = england.set_index("statement")
+    news = ["panel2020_under_1", "sin2020_deaths", "sin2022_deaths", "panel2024_deaths"]
+    assert (by.loc[news, "evidence"] == "secondary").all()
+    assert by.loc["sin2024_deaths", "evidence"] == "primary" and by.loc["sin2024_deaths", "verified"]
     cb = cprstats.load_codebook()
     for f in figs.itertuples():
-        assert f.variable == "age_years" or cb.knows(f.variable), f.statement
-        if f.level and f.variable in cb.fields and cb.fields[f.variable].categories:
-            fld = cb.fields[f.variable]
+        for name in f.variable.split("+"):
+            assert name in cb.helpers or cb.knows(name), f.statement
+        fields = [cb.fields[v] for v in f.variable.split("+") if v in cb.fields and cb.fields[v].categories]
+        if f.level and fields:
             for level in f.level.split("|"):
-                assert level in fld.codes or cb.knows(level), (f.statement, level)
+                assert any(level in fld.codes for fld in fields) or cb.knows(level), (f.statement, level)
     assert figs.loc[figs["statement"] == "deaths", "percent"].item() == pytest.approx(200 / 3)
 
 
@@ -218,3 +231,58 @@ def test_bad_arguments_name_the_problem(wales):
         cprstats.check_published([1, 2], source="england")
     with pytest.raises(cprstats.ParameterError, match="use one of mcmanus_2023, mww_2017_2021, england"):
         cprstats.published_figures("wales")
+
+
+# --------------------------------------------------------------------------- issue 15: benchmarks with sources
+def test_synthetic_data_validate_the_machinery_not_the_findings(wales):
+    res = cprstats.check_published(wales, source="mcmanus_2023")
+    assert set(res["validates"]) == {"machinery"}
+    assert res.attrs["note"] == "published.note.synthetic_machinery"
+    assert "not the published findings" in cprstats.t(res.attrs["note"], "en")
+    assert cprstats.t(res.attrs["note"], "cy")
+    # data coded from real reviews (no synthetic flag, identifiers not SYN-) check the findings
+    real = wales.assign(review_id=wales["review_id"].str.replace("SYN-", "", regex=False))
+    real.attrs = {}
+    checked = cprstats.check_published(real, source="mcmanus_2023")
+    assert set(checked["validates"]) == {"findings"} and "note" not in checked.attrs
+    assert set(cprstats.check_published(wales, source="england")["validates"]) == {"context"}
+
+
+def test_results_carry_where_each_figure_comes_from(wales):
+    res = cprstats.check_published(wales, source="england").set_index("statement")
+    row = res.loc["panel2020_under_1"]
+    assert row["system"] == "England: Child Safeguarding Practice Review Panel rapid reviews"
+    assert row["year"] == "July 2018 to late 2019" and row["evidence"] == "secondary" and not row["verified"]
+    assert "not only those that led to a full review" in row["definition_difference"]
+    # "Outcome: Death" four times in the old table: each row now says what it counts
+    deaths = res.loc[["sin2020_deaths", "sin2022_deaths", "panel2024_deaths", "sin2024_deaths"], "label_en"]
+    assert deaths.is_unique and all("n = " in x for x in deaths)
+    mww = cprstats.check_published(wales, source="mww_2017_2021")
+    assert not mww["verified"].any() and set(mww["evidence"]) == {"primary"}  # the deck presents the analysis
+
+
+def test_a_secondary_figure_cannot_be_verified(monkeypatch, tmp_path):
+    from importlib import resources
+
+    import cprstats.datasets.published as P
+
+    text = resources.files("cprstats.datasets").joinpath("published.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("england,panel2020_under_1,"))
+    lines[i] = lines[i].replace(",no,,England: Child Safeguarding", ",yes,,England: Child Safeguarding")
+    assert ",yes,,England: Child Safeguarding" in lines[i]
+    bad = tmp_path / "published.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    class _Files:
+        def joinpath(self, name):
+            return bad
+
+    P._table.cache_clear()
+    monkeypatch.setattr(P.resources, "files", lambda package: _Files())
+    try:
+        with pytest.raises(cprstats.CprstatsError, match=r"panel2020_under_1.*secondary summary"):
+            P.published_figures()
+    finally:
+        monkeypatch.undo()
+        P._table.cache_clear()

@@ -106,8 +106,8 @@ def _blocks(rep: Report) -> list:
         rep.figure(stats(rep.data, "incident_type"), name="incident_types", sort="estimate"),  # too few bars
         rep.table(stats(rep.data, ["outcome", "review_type"]), name="incidents"),
         rep.heading("vulnerabilities"),
-        rep.figure(stats(rep.data, "child_vulnerabilities"), name="vulnerabilities", sort="estimate"),
-        rep.table(stats(rep.data, "child_vulnerabilities"), name="vulnerabilities"),
+        rep.figure(stats(rep.data, "harm_experienced"), name="vulnerabilities", sort="estimate"),
+        rep.table(stats(rep.data, "harm_experienced"), name="vulnerabilities"),
         rep.heading("themes"),
         rep.figure(cprstats.figures.cooccurrence(rep.data, "themes"), name="themes_together", kind="heatmap"),
         rep.heading("boards"),
@@ -165,7 +165,7 @@ def test_captions_say_what_who_when_and_n_not_variable_names(pages):
     page = pages["en"]["page"]
     tables, figures = page.captions, page.figcaptions
     assert tables[0] == (
-        "Table 1: Age band (thematic review), Sex, Ethnic group: number and percentage of children; "
+        "Table 1: Age band (thematic review), Sex as recorded, Ethnic group: number and percentage of children; "
         "Gwent, all periods; n = 22 children"
     )
     assert tables[3].startswith("Table 4: Outcome for the child, Learning points: number and percentage of children by")
@@ -174,7 +174,7 @@ def test_captions_say_what_who_when_and_n_not_variable_names(pages):
         "Figure 2: Percentage of children whose review recorded each item; Gwent, all periods;"
     )
     assert figures[2].startswith("Figure 3: Number of children whose review recorded both items of each pair")
-    names = {"age_band_mcmanus", "ethnicity", "child_vulnerabilities", "incident_type", "learning_points"}
+    names = {"age_band_mcmanus", "ethnicity", "harm_experienced", "incident_type", "learning_points"}
     assert not [c for c in tables + figures if any(n in c for n in names)]
     # a figure's caption adds to its title, it does not repeat it (the title is drawn and read in the alt text)
     for alt, caption in zip(page.alts, figures):

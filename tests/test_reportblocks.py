@@ -36,7 +36,7 @@ def test_default_caption_names_variables_and_scope(codebook):
     from types import SimpleNamespace
 
     rep = SimpleNamespace(lang="en", codebook=codebook, scope_label=lambda: "All Wales, all periods")
-    tab = pd.DataFrame({"variable": ["outcome", "cv_neglect", "custom"], "n": [20, 18, 20]})
+    tab = pd.DataFrame({"variable": ["outcome", "harm_neglect", "custom"], "n": [20, 18, 20]})
     # codebook titles (not variable names, except for one the codebook does not know), then what is counted,
     # the scope and the denominators
     assert default_caption(tab, rep) == (

@@ -31,7 +31,7 @@ def test_schema_columns_follow_the_codebook(codebook):
     assert s.strict and s.ordered
     assert s.unique == ["review_id", "child_no"]
     assert str(s.columns["n_siblings"].dtype) == "Int64"
-    assert str(s.columns["cv_neglect"].dtype) == "boolean"
+    assert str(s.columns["harm_neglect"].dtype) == "boolean"
     assert not s.columns["review_id"].nullable and s.columns["outcome"].nullable
     assert dataset_schema() is dataset_schema(codebook)  # cached per codebook
 

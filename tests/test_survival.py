@@ -226,8 +226,9 @@ def test_decision_funnel(fixture_tables):
 def test_recommendation_counts_use_the_tables_codebook(fixture_tables):
     tab = sv.recommendation_counts(fixture_tables["recommendations"], ["level", "rec_themes"])
     assert tab.columns.tolist() == [
-        "variable", "level", "group", "count", "n", "estimate", "ci_low", "ci_high", "ci_level", "method"
+        "variable", "level", "group", "count", "n", "estimate", "ci_low", "ci_high", "ci_level", "method", "unit"
     ]  # fmt: skip
+    assert set(tab["unit"]) == {"recommendation"}  # each recommendation counted, the table's own unit
     assert tab.query("variable == 'level'")["level"].tolist() == ["local", "regional", "national"]
     info = tab.query("variable == 'rec_themes' and level == 'information_sharing'")
     assert (int(info["count"].iloc[0]), int(info["n"].iloc[0])) == (2, 7)

@@ -153,7 +153,15 @@ def test_dates_boards_and_missingness(coded):
     # Covid-19 factors only after the cut; every group sometimes not recorded
     assert coded.loc[coded["period"] == "pre_covid", "cov_less_visible"].isna().all()
     assert (inc != pd.Period("2020-03", "M")).all()
-    for col in ("cv_neglect", "pr_domestic_abuse", "ag_police", "good_health", "th_recording", "lp_childs_voice"):
+    for col in (
+        "harm_neglect",
+        "cv_poor_home_conditions",
+        "pr_domestic_abuse",
+        "ag_police",
+        "good_health",
+        "th_recording",
+        "lp_childs_voice",
+    ):
         assert coded[col].isna().any() and coded[col].notna().mean() > 0.7, col
 
 
@@ -165,8 +173,8 @@ def test_any_seed_gives_calibrated_samples():
 
 def test_scale_mode_100k_rows_is_valid():
     forms = cprstats.generate(100_000, seed=11)
-    assert forms.shape == (100_000, 26)
-    assert forms["review_id"].is_unique and forms.iloc[-1]["review_id"] == "SYN 100000"
+    assert forms.shape == (100_000, 29)  # 26 input variables, plus gender_identity, education_setting, harm_experienced
+    assert forms["review_id"].is_unique and forms.iloc[-1]["review_id"] == "SYN-100000"
     assert (forms.dtypes == "str").all()
     cb = cprstats.load_codebook()
     for name in ("review_type", "outcome", "incident_type", "local_authority"):
@@ -187,7 +195,7 @@ def test_scale_mode_is_deterministic_and_seeded():
     assert not a.equals(cprstats.generate(500, seed=4))
     plain = cprstats.generate(200, seed=3, mix=False)
     assert plain["review_type"].isin(cprstats.load_codebook().field("review_type").codes).all()
-    assert cprstats.generate(0).shape == (0, 26)
+    assert cprstats.generate(0).shape == (0, 29)
 
 
 @pytest.mark.parametrize(

@@ -89,11 +89,11 @@ def test_workbook_structure(template):
     assert ws["F2"].number_format == "@" and ws["F51"].number_format == "@"  # 50 rows, text cells
     codebook = [[c.value for c in row] for row in wb["codebook"].iter_rows()]
     assert [
-        "cv_neglect",
-        "child_vulnerabilities",
+        "harm_neglect",
+        "harm_experienced",
         None,
         "neglect",
-        _label("child_vulnerabilities", "neglect", lang),
+        _label("harm_experienced", "neglect", lang),
         None,
     ] in codebook
     text = " ".join(str(c.value) for c in wb["instructions"]["A"] if c.value)
@@ -161,7 +161,7 @@ def test_filled_template_codes_cleanly(template, tmp_path):
     assert one["incident_date"] == pd.Period("2019-05", "M") and one["publication_date"] == pd.Period("2020-11", "M")
     assert (one["age_months"], one["n_siblings"], one["sex"], one["birth_position"]) == (190, 2, "female", "youngest")
     assert one["th_escalation"] == True and one["th_recording"] == False  # noqa: E712  # answered no: recorded, absent
-    assert pd.isna(one["cv_neglect"])  # group left empty: not recorded
+    assert pd.isna(one["harm_neglect"])  # group left empty: not recorded
     assert one["pr_drug_misuse"] == False and two["pr_drug_misuse"] == True  # noqa: E712
     assert two["pr_alcohol_misuse"] == False  # noqa: E712  other columns of an answered group read as no
     assert pd.isna(two["th_escalation"]) and two["outcome"] == "serious_impairment" and two["board"] == "MWW"

@@ -43,7 +43,7 @@ def test_matches_r_prop_trend_test():
 
 def test_small_samples_get_the_exact_test():
     df = _by_year([2017, 2018, 2019, 2020], [0, 1, 1, 2], [2, 2, 2, 2])
-    row = trend(df, "flag").iloc[0]
+    row = trend(df, "flag", min_group=8).iloc[0]  # 8 reviews: below the default floor of 10
     assert row.test == "cochran_armitage_exact"
     # slope by hand: proportions 0, .5, .5, 1 on years 0..3 (equal weights): 1.5 / 5 = 0.3
     assert row.slope == pytest.approx(0.3)
@@ -54,7 +54,7 @@ def test_levels_of_a_categorical_and_the_adjustment():
     df = _by_year([2018, 2019, 2020], [1, 2, 3], [3, 3, 3]).assign(
         period=pd.Categorical(["pre_covid"] * 6 + ["post_covid"] * 3)
     )
-    res = trend(df, ["flag", "period"])
+    res = trend(df, ["flag", "period"], min_group=9)  # 9 reviews: below the default floor of 10
     assert tuple(res.columns) == TREND_COLUMNS
     assert res.level.tolist() == ["true", "pre_covid", "post_covid"]
     assert (res.p_adjusted >= res.p_value - 1e-15).all() and set(res.adjust) == {"holm"}

@@ -24,7 +24,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         action="extend",
         metavar="P",
-        help="all (default), pre_covid, post_covid (several allowed)",
+        help="all (default), pre_covid, post_covid, or a window: a financial year (fy2019 = April 2019 to "
+        "March 2020), a year (2019), cpr_era (2013-01 to 2024-09) or susr_era (from 2024-10) (several allowed)",
+    )
+    parser.add_argument(
+        "--from",
+        dest="window_from",
+        default=None,
+        metavar="YYYY-MM",
+        help="first month of a window every report covers (both months included; with --to, or open-ended)",
+    )
+    parser.add_argument(
+        "--to", dest="window_to", default=None, metavar="YYYY-MM", help="last month of the window (see --from)"
+    )
+    parser.add_argument(
+        "--anchor",
+        default=None,
+        metavar="incident|publication",
+        help="the date a window is read on: the incident date (default) or the publication date",
     )
     parser.add_argument(
         "--notebook",
@@ -63,8 +80,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_const",
         const=False,
         default=None,
-        help="turn small-number suppression off below all-Wales (recorded in every report); "
-        "only for researchers working on their own full data",
+        help="turn small-number suppression off below all-Wales: the same as --restricted (the reports are "
+        "marked OFFICIAL-SENSITIVE and written under RESTRICTED-<region>/)",
+    )
+    parser.add_argument(
+        "--restricted",
+        action="store_true",
+        help="a restricted run for a board's closed meeting: unsuppressed reports, marked 'OFFICIAL-SENSITIVE: not "
+        "for circulation' on every page, figure, CSV and XLSX, written under <output>/RESTRICTED-<region>/; "
+        "the only run that may use a --threshold under 3",
+    )
+    parser.add_argument(
+        "--coders",
+        nargs="+",
+        default=None,
+        metavar="CODING",
+        help="two or more codings of the same double-coded reviews (forms, coded datasets or example names), for "
+        "the coder-agreement notebook; without them it is skipped for board runs. Its review-level "
+        "disagreements go to <output>/private/ (owner only), never into a report",
     )
     parser.add_argument(
         "--notebook-dir",
@@ -89,8 +122,25 @@ def summarise(result, stream) -> None:
                 print(f"      the executed notebook, with the error: {rec.notebook_path}", file=stream)
     else:
         print(f"All {n} notebook runs finished.", file=stream)
+    for region, period, notebook, why in getattr(result, "skipped", ()):
+        print(f"  skipped {region}/{period}/{notebook}: {why}", file=stream)
     where = result.index if result.index is not None else result.output
     print(f"Reports: {where}", file=stream)
+    if getattr(result, "restricted", False):
+        print(
+            "WARNING: restricted run. These reports are UNSUPPRESSED and marked 'OFFICIAL-SENSITIVE: not for "
+            f"circulation' (folders {result.output}/RESTRICTED-*): they may identify children. Keep them for the "
+            "closed meeting; never publish, e-mail or circulate them.",
+            file=stream,
+        )
+
+
+def _window(args: argparse.Namespace) -> str | None:
+    """``--from``/``--to`` as a window (``"2017-01..2021-12"``, an end left open if not given), or None."""
+    start, end = getattr(args, "window_from", None), getattr(args, "window_to", None)
+    if start is None and end is None:
+        return None
+    return f"{start or ''}..{end or ''}"
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -110,6 +160,10 @@ def execute(args: argparse.Namespace) -> int:
             notebook_dir=args.notebook_dir,
             codebook=args.codebook,
             progress=not args.quiet,
+            window=_window(args),
+            anchor=args.anchor,
+            restricted=bool(getattr(args, "restricted", False)),
+            coders=getattr(args, "coders", None),
         )
     except CodingError as exc:
         print_problems(exc.problems, sys.stdout)

@@ -9,8 +9,10 @@ it in Welsh (``testun (trefnedig)``), so no English is left in the Welsh diction
 
 from __future__ import annotations
 
+import os
+
 from cprstats.codebook.i18n import t
-from cprstats.codebook.model import check_lang, resolve
+from cprstats.codebook.model import Codebook, Field, check_lang, resolve
 
 __all__ = ["data_dictionary", "type_note", "untranslated"]
 
@@ -19,7 +21,7 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def data_dictionary(codebook=None, lang: str = "en") -> str:
+def data_dictionary(codebook: Codebook | str | os.PathLike[str] | None = None, lang: str = "en") -> str:
     """The codebook as Markdown: one table per group, every variable and value with its definition.
 
     Examples
@@ -50,7 +52,9 @@ def data_dictionary(codebook=None, lang: str = "en") -> str:
             continue
         lines += [f"## {title.get(lang)}", "", "| " + " | ".join(head) + " |", "|---|---|---|---|"]
         for f in fields:
-            notes = [f.description.get(lang)]
+            notes = [f.description.get(lang), t(f"dictionary.unit.{f.unit}", lang)]
+            if f.aliases:
+                notes.append(t("dictionary.aliases", lang, names=", ".join(f"`{a}`" for a in f.aliases)))
             if f.derived:
                 notes.append(f"*{derived}* {', '.join(f'`{s}`' for s in f.derived['from'])}.")
             if f.restricted:
@@ -58,7 +62,10 @@ def data_dictionary(codebook=None, lang: str = "en") -> str:
             if f.type == "list":
                 notes.append(f"*{one_column}* (`{f.prefix}_<{code}>`).")
             if f.categories:
-                vals = "; ".join(f"`{c.value}` {c.label.get(lang)}" for c in f.categories)
+                vals = "; ".join(
+                    f"`{c.value}` {c.label.get(lang)}" + (f": {c.definition.get(lang)}" if c.definition else "")
+                    for c in f.categories
+                )
                 notes.append(vals + ".")
             lines.append(
                 f"| `{f.name}` | {type_note(f, lang)} | {_cell(f.title.get(lang))} | {_cell(' '.join(notes))} |"
@@ -67,7 +74,7 @@ def data_dictionary(codebook=None, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def type_note(field, lang: str = "en") -> str:
+def type_note(field: Field, lang: str = "en") -> str:
     """A variable's type as the dictionary shows it: Table Schema's name in English, words in Welsh.
 
     >>> from cprstats import load_codebook
@@ -84,7 +91,7 @@ def type_note(field, lang: str = "en") -> str:
     return base
 
 
-def untranslated(codebook=None) -> list[tuple[str, str, str]]:
+def untranslated(codebook: Codebook | str | os.PathLike[str] | None = None) -> list[tuple[str, str, str]]:
     """Every codebook text whose Welsh awaits a translator's review: ``(where, english, welsh)``.
 
     >>> rows = untranslated()

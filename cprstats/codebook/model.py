@@ -25,6 +25,18 @@ its own with `Codebook.table`:
 ('recommendation', ('review_id', 'rec_no'), ('local', 'regional', 'national'))
 >>> rec.field("agencies_addressed").codes == cb.field("agencies_involved").codes
 True
+
+Every variable declares its unit of analysis (``unit: review`` or ``unit: child``; DESIGN.md):
+statistics count a review-level variable once per review and a child-level one once per child.
+Renamed variables keep their old names as ``aliases`` (old forms still code), and the
+``periods:`` section names the windows a report can cover:
+
+>>> cb.field("review_type").unit, cb.field("age_band_mcmanus").unit
+('review', 'child')
+>>> cb.canonical_column("toxic_trio"), cb.canonical_column("cv_neglect")
+('parental_adversities_all_three', 'harm_neglect')
+>>> cb.periods.named["susr_era"].start
+'2024-10'
 """
 
 from __future__ import annotations
@@ -46,12 +58,15 @@ __all__ = [
     "Text",
     "Category",
     "Field",
+    "NamedPeriod",
+    "PeriodScheme",
     "Codebook",
     "TableCodebook",
     "load_codebook",
     "resolve",
     "LANGUAGES",
     "TYPES",
+    "UNITS",
     "DERIVE_METHODS",
     "check_lang",
     "parse_text",
@@ -59,10 +74,16 @@ __all__ = [
 
 LANGUAGES = ("en", "cy")
 TYPES = ("string", "integer", "number", "boolean", "yearmonth", "date", "list")
+#: Units of analysis of the review table's variables: counted once per review, or once per subject child.
+UNITS = ("review", "child")
 DERIVE_METHODS = ("board_lookup", "date_periods", "year", "bands", "compare", "add", "isin", "any", "count")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]*$")
 _STATA_MAX = 32  # Stata's limit on variable names; the exports depend on it
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# words a yes/no flag column holds when the option is present (as cprstats.forms.coding reads them);
+# used only to carry a legacy option flag into a single-choice variable (Codebook.upgrade_forms)
+_YES = frozenset({"yes", "y", "true", "1", "x", "ie", "oes", "do", "ydy", "oedd", "present"})
 
 
 def check_lang(lang: str) -> str:
@@ -95,11 +116,19 @@ class Text:
 
 @dataclass(frozen=True)
 class Category:
-    """One allowed value of a single- or multi-choice variable."""
+    """One allowed value of a single- or multi-choice variable.
+
+    ``definition`` says what a coder must see in the review to code the value; ``aliases`` are
+    old option-column names (``cv_neglect``) and ``moved_from`` the variable whose list held the
+    value before it moved here (both read by `Codebook.upgrade_forms`).
+    """
 
     value: str
     label: Text
     attrs: Mapping[str, Any] = _dcfield(default_factory=dict)
+    definition: Text | None = None
+    aliases: tuple[str, ...] = ()
+    moved_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +137,9 @@ class Field:
 
     ``kind`` is the analysis kind: ``identifier``, ``categorical``, ``multi`` (multi-response
     list), ``boolean``, ``integer``, ``number``, ``yearmonth``, ``date`` or ``string``.
+    ``unit`` is what the variable describes, and so what statistics count: ``"review"`` (once
+    per review: the first subject child's row) or ``"child"`` (every subject child); in a
+    linked table, the table's own unit. ``aliases`` are the variable's former names.
     """
 
     name: str
@@ -123,6 +155,8 @@ class Field:
     delimiter: str = ";"
     restricted: bool = False
     role: str | None = None
+    unit: str = "child"
+    aliases: tuple[str, ...] = ()
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -202,9 +236,16 @@ class Codebook:
         self.none_value = str(raw.get("noneValue", "none"))
         self.missing_values = tuple(str(v) for v in raw.get("missingValues", [""]))
         self.groups = {g["name"]: _text(g["title"], f"groups.{g['name']}.title") for g in raw.get("groups", [])}
+        row_unit = str(raw.get("unit", type(self).unit))
+        allowed_units = UNITS if row_unit == "child" else (row_unit,)
+        self.default_unit = raw.get("defaultUnit", row_unit)
+        if self.default_unit not in allowed_units:
+            raise CodebookError(
+                f"defaultUnit: {self.default_unit!r} is not allowed; use one of {', '.join(allowed_units)}"
+            )
         self.fields: dict[str, Field] = {}
         for i, f in enumerate(raw["fields"]):
-            fld = _field(f, i)
+            fld = _field(f, i, self.default_unit, allowed_units)
             self.fields[fld.name] = fld
         self._columns: dict[str, tuple[Field, str | None]] = {}
         for fld in self.fields.values():
@@ -213,6 +254,9 @@ class Codebook:
                     self._columns[f"{fld.prefix}_{c.value}"] = (fld, c.value)
             else:
                 self._columns[fld.name] = (fld, None)
+        self._aliases = _aliases(self)
+        self.helpers = _helpers(raw.get("helpers"), self)
+        self.periods = _periods(raw.get("periods"), self)
 
     def __repr__(self) -> str:
         return (
@@ -270,15 +314,19 @@ class Codebook:
         return fld.option_columns
 
     def label(self, variable: str, value: Any = None, lang: str = "en") -> str:
-        """The label of a variable, coded column, or one of its values, in ``lang``.
+        """The label of a variable, coded column, helper, or one of its values, in ``lang``.
 
-        >>> load_codebook().label("cv_neglect", lang="cy")
+        >>> load_codebook().label("harm_neglect", lang="cy")
         'Esgeulustod'
         >>> load_codebook().label("board", "MWW")
         'Mid and West Wales (CYSUR)'
+        >>> load_codebook().label("age_years")
+        'Age in completed years'
         """
         check_lang(lang)
-        if variable in self.fields:
+        if variable not in self.fields and variable not in self._columns and variable in self.helpers:
+            fld, option = self.helpers[variable], None
+        elif variable in self.fields:
             fld, option = self.fields[variable], None
         else:
             fld, option = self.resolve(variable)
@@ -290,6 +338,258 @@ class Codebook:
             return fld.category(str(value)).label.get(lang)
         return str(value)
 
+    def level_label(self, variable: str, level: Any, lang: str = "en") -> str:
+        """The label of ``level`` of ``variable`` as a statistics table or a published figure names it.
+
+        Besides a code of the variable, ``level`` may be ``"true"`` (a boolean's level), or the
+        name of a variable derived from some options that stands in for them
+        (``parental_substance_misuse`` among the parental risks): its title.
+
+        Examples
+        --------
+        >>> cb = load_codebook()
+        >>> cb.level_label("parental_risks", "parental_substance_misuse")
+        'Parental substance misuse'
+        >>> cb.level_label("outcome", "death", lang="cy")
+        'Marwolaeth'
+
+        Raises
+        ------
+        ParameterError
+            For a level that is none of these.
+        """
+        check_lang(lang)
+        fld = self.fields.get(variable) or (self.resolve(variable)[0] if variable in self._columns else None)
+        if fld is None and variable in self.helpers:
+            fld = self.helpers[variable]
+        if fld is None:
+            raise ParameterError(
+                f"{variable!r} is not a variable of the codebook" + _did_you_mean(variable, self.fields)
+            )
+        text = str(level)
+        if fld.categories and text in fld.codes:
+            return fld.category(text).label.get(lang)
+        if text in self.fields and self.fields[text].is_derived:
+            return self.fields[text].title.get(lang)
+        if text.lower() == "true" and fld.kind in ("boolean", "multi"):
+            return fld.title.get(lang)
+        raise ParameterError(
+            f"{text!r} is not a level of {variable!r}; allowed: {', '.join(fld.codes) or 'true'}"
+            + _did_you_mean(text, fld.codes)
+        )
+
+    def unit_of(self, column: str) -> str:
+        """The unit of analysis of a variable or coded column (`Field.unit`); the table's default for others.
+
+        >>> load_codebook().unit_of("th_recording"), load_codebook().unit_of("sex")
+        ('review', 'child')
+        """
+        if column in self.fields:
+            return self.fields[column].unit
+        if column in self._columns:
+            return self._columns[column][0].unit
+        if column in self.helpers:
+            return self.helpers[column].unit
+        return self.default_unit
+
+    def review_level_conflicts(self, data):
+        """Reviews whose review-level columns (`Field.unit` ``"review"``) differ between their rows.
+
+        A review about several siblings has one row per child, and its review-level answers
+        (type, dates, board, agencies, themes ...) must be the same on every row: statistics
+        count them once per review, on the first subject child's row.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame
+            A coded dataset (or forms with ``review_id``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``review_id`` and ``column`` (strings), one row per review and differing
+            column, sorted; empty when every review agrees with itself.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"review_id": ["A", "A", "B"], "review_type": ["mapf", "cpr_concise", "mapf"],
+        ...                    "sex": ["male", "female", "male"]})
+        >>> load_codebook().review_level_conflicts(df).values.tolist()
+        [['A', 'review_type']]
+        """
+        import pandas as pd
+
+        out: dict[str, list[str]] = {"review_id": [], "column": []}
+        if "review_id" not in data.columns or not len(data):
+            return pd.DataFrame(out, dtype="string")
+        cols = [c for c in data.columns if c != "review_id" and self.knows(c) and self.unit_of(c) == "review"]
+        dup = data["review_id"].notna() & data["review_id"].duplicated(keep=False)
+        if not dup.any() or not cols:
+            return pd.DataFrame(out, dtype="string")
+        part = data.loc[dup, ["review_id", *cols]].astype("string").fillna("\x00")
+        counts = part.groupby("review_id", sort=True, observed=True)[cols].nunique()
+        for rid, row in counts.iterrows():
+            for col in cols:
+                if row[col] > 1:
+                    out["review_id"].append(str(rid))
+                    out["column"].append(col)
+        return pd.DataFrame(out, dtype="string")
+
+    # -- renamed and moved variables -------------------------------------------------
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Every former column name and what it now is (``{"toxic_trio": "parental_adversities_all_three"}``).
+
+        A former option flag of a value that moved to a single-choice variable reads
+        ``"education_setting=home_educated"``.
+        """
+        return {old: col if value is None else f"{col}={value}" for old, (col, value) in self._aliases.items()}
+
+    def canonical_column(self, name: str) -> str:
+        """The current name of a form or dataset column: ``name`` itself, or what its former name became.
+
+        Case, spaces, ``-`` and ``_`` are ignored when matching a former name. A name the codebook
+        does not know is returned unchanged (the coder reports it). A former option flag whose
+        value moved to a single-choice variable (``cv_home_educated``) is not a rename and is
+        returned unchanged: `upgrade_forms` converts it.
+
+        Examples
+        --------
+        >>> cb = load_codebook()
+        >>> cb.canonical_column("toxic_trio_count"), cb.canonical_column("CV Neglect"), cb.canonical_column("outcome")
+        ('parental_adversities_count', 'harm_neglect', 'outcome')
+        """
+        if not isinstance(name, str) or name in self._columns or name in self.fields:
+            return name
+        hit = self._aliases.get(_alias_key(name))
+        return hit[0] if hit is not None and hit[1] is None else name
+
+    def upgrade_forms(self, forms):
+        """Coding forms written for an older codebook, in this codebook's terms (a new DataFrame).
+
+        Renames former columns (`canonical_column`); turns a former option flag of a value that
+        moved to a single-choice variable into that variable's value (``cv_home_educated: yes``
+        -> ``education_setting: home_educated`` where it is empty); and moves values a list
+        variable no longer has to the variable that now has them (``child_vulnerabilities:
+        "neglect; poor_home_conditions"`` -> ``harm_experienced: "neglect"`` and
+        ``child_vulnerabilities: "poor_home_conditions"``). A list left empty by the move reads
+        ``none`` (it was recorded); when the forms have no column for the new variable, one is
+        added, ``none`` where the old list was recorded without any moved value and empty where
+        it was not recorded. Forms already in this codebook's terms come back unchanged (a shallow copy).
+        Headers may be names or English or Welsh titles; values codes or labels, in any case.
+
+        Parameters
+        ----------
+        forms : pandas.DataFrame
+            Raw coding forms (strings), as `cprstats.read_forms` gives them.
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> old = pd.DataFrame({"review_id": ["SYN-A 1 2019", "SYN-A 2 2019"],
+        ...                     "child_vulnerabilities": ["Neglect; poor_home_conditions", "mental_health"],
+        ...                     "cv_home_educated": ["yes", "no"]})
+        >>> new = load_codebook().upgrade_forms(old)
+        >>> new[["child_vulnerabilities", "harm_experienced", "education_setting"]].values.tolist()
+        [['poor_home_conditions', 'neglect', 'home_educated'], ['mental_health', 'none', '']]
+        """
+        import pandas as pd
+
+        if not isinstance(forms, pd.DataFrame):
+            raise ParameterError(f"forms must be a DataFrame of coding forms, got {type(forms).__name__}")
+        work = _Copy(forms)  # copied on the first change: forms in this codebook's terms cost nothing
+        headers = {_alias_key(c): c for c in forms.columns if isinstance(c, str)}
+        # 1. renamed columns (a renamed column is left alone when its new name is there too)
+        renames = {}
+        for col in forms.columns:
+            if not isinstance(col, str) or col in self._columns or col in self.fields:
+                continue
+            hit = self._aliases.get(_alias_key(col))
+            if hit is None or hit[1] is not None or _alias_key(hit[0]) in headers:
+                continue
+            renames[col] = hit[0]
+        if renames:
+            work.frame = work.get().rename(columns=renames)
+            headers = {_alias_key(c): c for c in work.frame.columns if isinstance(c, str)}
+        # 2. option flags of values that moved to a single-choice variable
+        for key, (target, value) in self._aliases.items():
+            col = headers.get(key)
+            if value is None or col is None:
+                continue
+            out = work.get()
+            flag = out[col].astype("string").str.strip().str.casefold().isin(_YES).fillna(False).to_numpy(bool)
+            tcol = self._header(headers, self.fields[target])
+            if tcol is None:
+                tcol = target
+                out[tcol] = ""
+                headers[_alias_key(tcol)] = tcol
+            empty = out[tcol].astype("string").fillna("").str.strip().eq("").to_numpy(bool)
+            out.loc[flag & empty, tcol] = value
+            work.frame = out.drop(columns=[col])
+            del headers[key]
+        # 3. values that moved out of a list variable
+        for fld in self.fields.values():
+            for cat in fld.categories:
+                if cat.moved_from is None:
+                    continue
+                source = self._header(headers, self.fields[cat.moved_from])
+                if source is not None:
+                    self._move_values(work, headers, self.fields[cat.moved_from], source, fld, cat)
+        return work.frame.copy(deep=False) if work.frame is forms else work.frame
+
+    def _header(self, headers: Mapping[str, str], fld: Field) -> str | None:
+        """The forms' header for ``fld`` (its name, or its English or Welsh title), if there is one."""
+        for key in (fld.name, fld.title.en, fld.title.cy):
+            col = headers.get(_alias_key(key))
+            if col is not None:
+                return col
+        return None
+
+    def _move_values(self, work, headers, source_fld: Field, source: str, target_fld: Field, cat: Category) -> None:
+        import numpy as np
+        import pandas as pd
+
+        tokens = {_alias_key(x) for x in (cat.value, cat.label.en, cat.label.cy)}
+        none_key = _alias_key(self.none_value)
+        codes, uniques = pd.factorize(work.frame[source].astype("string").fillna(""), use_na_sentinel=False)
+        split = re.compile(rf"[{re.escape(source_fld.delimiter)}\n]")
+        kept, moved, recorded = [], [], []
+        for text in map(str, uniques):
+            parts = [p.strip() for p in split.split(text) if p.strip()]
+            # a cell that says "none" and something else is the coder's to correct: left as it is
+            hit = [] if any(_alias_key(p) == none_key for p in parts) else [p for p in parts if _alias_key(p) in tokens]
+            rest = [p for p in parts if _alias_key(p) not in tokens]
+            kept.append(f"{source_fld.delimiter} ".join(rest) if rest else (self.none_value if hit else text))
+            moved.append(bool(hit))
+            recorded.append(bool(parts))
+        if not any(moved):
+            return
+        out = work.get()
+        moved_rows = np.asarray(moved, dtype=bool)[codes]
+        recorded_rows = np.asarray(recorded, dtype=bool)[codes]
+        out[source] = np.asarray(kept, dtype=object)[codes]
+        tcol = self._header(headers, target_fld)
+        if tcol is None:
+            tcol = target_fld.name
+            fill = self.none_value if target_fld.type == "list" else ""
+            out[tcol] = np.where(recorded_rows, fill, "").astype(object)
+            headers[_alias_key(tcol)] = tcol
+        current = out[tcol].astype("string").fillna("").str.strip().to_numpy(dtype=object)
+        if target_fld.type == "list":
+            joined = [
+                cat.value if cur == "" or _alias_key(cur) == none_key else f"{cur}{target_fld.delimiter} {cat.value}"
+                for cur in current[moved_rows]
+            ]
+        else:
+            joined = [cat.value if cur == "" else cur for cur in current[moved_rows]]
+        current[moved_rows] = joined
+        out[tcol] = current
+
     def texts(self) -> Iterable[tuple[str, Text]]:
         """Every translatable text with where it sits, for translation checks."""
         yield "title", self.title
@@ -300,6 +600,12 @@ class Codebook:
             yield f"{fld.name}.description", fld.description
             for c in fld.categories:
                 yield f"{fld.name}.{c.value}", c.label
+                if c.definition is not None:
+                    yield f"{fld.name}.{c.value}.definition", c.definition
+        for fld in self.helpers.values():
+            yield f"helpers.{fld.name}.title", fld.title
+            yield f"helpers.{fld.name}.description", fld.description
+        yield from self.periods.texts()
         for name, table in self.tables.items():
             for where, text in table.texts():
                 yield f"tables.{name}.{where}", text
@@ -346,6 +652,20 @@ class Codebook:
         return None
 
 
+class _Copy:
+    """A frame copied the first time it is about to change (`Codebook.upgrade_forms`)."""
+
+    def __init__(self, frame):
+        self.frame = frame
+        self._copied = False
+
+    def get(self):
+        if not self._copied:
+            self.frame = self.frame.copy()
+            self._copied = True
+        return self.frame
+
+
 class TableCodebook(Codebook):
     """One linked table of a codebook (``tables:`` in the YAML), read as a codebook of its own.
 
@@ -390,6 +710,8 @@ class TableCodebook(Codebook):
             if fld.name not in self._copied:
                 for c in fld.categories:
                     yield f"{fld.name}.{c.value}", c.label
+                    if c.definition is not None:
+                        yield f"{fld.name}.{c.value}.definition", c.definition
 
     def table(self, name: str) -> TableCodebook:
         return self.parent.table(name)
@@ -498,13 +820,215 @@ def parse_text(raw: Any, where: str, *, error: type[Exception] = CodebookError) 
 _text = parse_text
 
 
-def _field(raw: Any, i: int) -> Field:
+def _alias_key(name: Any) -> str:
+    """How a column name is matched with former names: case, spaces, ``-`` and ``_`` ignored."""
+    return "_".join(re.sub(r"[^0-9a-z]+", " ", str(name).casefold()).split())
+
+
+def _names(raw: Any, where: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(a, str) and _NAME.match(a) for a in raw):
+        raise CodebookError(f"{where}: expected a list of snake_case names, got {raw!r}")
+    return tuple(raw)
+
+
+def _aliases(cb: Codebook) -> dict[str, tuple[str, str | None]]:
+    """Former name -> (current column, None) for a rename, or (single-choice variable, value) for a moved flag."""
+    out: dict[str, tuple[str, str | None]] = {}
+
+    def add(old: str, target: tuple[str, str | None], where: str) -> None:
+        key = _alias_key(old)
+        if old in cb.fields or old in cb._columns:
+            raise CodebookError(f"{where}.aliases: {old!r} is the name of a current variable or column")
+        if key in out:
+            raise CodebookError(f"{where}.aliases: {old!r} is already a former name of {out[key][0]!r}")
+        out[key] = target
+
+    for fld in cb.fields.values():
+        for old in fld.aliases:
+            add(old, (fld.name, None), fld.name)
+        for c in fld.categories:
+            for old in c.aliases:
+                target = (f"{fld.prefix}_{c.value}", None) if fld.type == "list" else (fld.name, c.value)
+                add(old, target, f"{fld.name}.{c.value}")
+            if c.moved_from is not None:
+                src = cb.fields.get(c.moved_from)
+                if src is None or src.type != "list":
+                    raise CodebookError(
+                        f"{fld.name}.{c.value}.movedFrom: {c.moved_from!r} is not a multi-response variable"
+                        + _did_you_mean(c.moved_from, [f.name for f in cb.multi_fields])
+                    )
+                if c.value in src.codes:
+                    raise CodebookError(
+                        f"{fld.name}.{c.value}.movedFrom: {c.moved_from!r} still has the value {c.value!r}"
+                    )
+    return out
+
+
+def _helpers(raw: Any, cb: Codebook) -> dict[str, Field]:
+    """``helpers:``: named quantities computed from a variable on the fly (``age_years``), never a column."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, list):
+        raise CodebookError("helpers: expected a list of variables computed on the fly")
+    out: dict[str, Field] = {}
+    for i, spec in enumerate(raw):
+        fld = _field(spec, i, cb.default_unit, UNITS, where=f"helpers[{i}]", methods=("divide",))
+        if fld.name in cb.fields or fld.name in cb._columns or fld.name in out:
+            raise CodebookError(f"helpers[{i}].name: {fld.name!r} is already a variable or column")
+        d = fld.derived or {}
+        if d.get("method") != "divide" or d["from"][0] not in cb.fields or not isinstance(d.get("value"), int):
+            raise CodebookError(
+                f"helpers[{i}] ({fld.name}).derived: a helper is {{method: divide, from: [<variable>], value: <int>}}"
+            )
+        out[fld.name] = fld
+    return out
+
+
+@dataclass(frozen=True)
+class NamedPeriod:
+    """A named window of months (``periods.named`` in the codebook), e.g. the SUSR era."""
+
+    name: str
+    start: str | None  # YYYY-MM, first month included; None: open
+    end: str | None  # YYYY-MM, last month included; None: open
+    title: Text
+    description: Text | None = None
+
+
+@dataclass(frozen=True)
+class PeriodScheme:
+    """How a report's window may be given (``periods:`` in the codebook).
+
+    ``anchors`` maps an anchor name (``"incident"``, ``"publication"``) to the year-month
+    variable it reads and the phrase that names it (``"by incident date"``); ``named`` are the
+    named windows; financial years (``fy2019``) start in ``fy_start_month``.
+    """
+
+    anchors: Mapping[str, tuple[str, Text]]
+    default_anchor: str
+    fy_start_month: int
+    fy_prefix: str
+    fy_title: Text
+    range_title: Text
+    named: Mapping[str, NamedPeriod]
+
+    def texts(self) -> Iterable[tuple[str, Text]]:
+        for name, (_, phrase) in self.anchors.items():
+            yield f"periods.anchors.{name}", phrase
+        yield "periods.financialYear.title", self.fy_title
+        yield "periods.range.title", self.range_title
+        for p in self.named.values():
+            yield f"periods.named.{p.name}.title", p.title
+            if p.description is not None:
+                yield f"periods.named.{p.name}.description", p.description
+
+
+_DEFAULT_PERIODS = {
+    "anchors": {
+        "incident": {
+            "column": "incident_date",
+            "title": {"en": "by incident date", "cy": "yn ôl dyddiad y digwyddiad"},
+        },
+        "publication": {
+            "column": "publication_date",
+            "title": {"en": "by publication date", "cy": "yn ôl dyddiad cyhoeddi"},
+        },
+    },
+    "defaultAnchor": "incident",
+    "financialYear": {
+        "startMonth": 4,
+        "prefix": "fy",
+        "title": {"en": "financial year {start}-{end}", "cy": "blwyddyn ariannol {start}-{end}"},
+    },
+    "range": {"title": {"en": "{start} to {end}", "cy": "{start} i {end}"}},
+    "named": [],
+}
+
+
+def _month_text(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    if not _MONTH.match(text):
+        raise CodebookError(f"{where}: {value!r} is not a month written YYYY-MM")
+    return text
+
+
+def _periods(raw: Any, cb: Codebook) -> PeriodScheme:
+    """``periods:``: the anchors, financial years and named windows a report may use (defaults if absent)."""
+    if raw is None:
+        raw = _DEFAULT_PERIODS
+    if not isinstance(raw, Mapping):
+        raise CodebookError("periods: expected a mapping with anchors, financialYear and named")
+    raw = {**_DEFAULT_PERIODS, **raw}
+    anchors: dict[str, tuple[str, Text]] = {}
+    if not isinstance(raw["anchors"], Mapping) or not raw["anchors"]:
+        raise CodebookError("periods.anchors: expected a mapping of anchor name to {column, title}")
+    for name, spec in raw["anchors"].items():
+        where = f"periods.anchors.{name}"
+        if not isinstance(spec, Mapping) or "column" not in spec or "title" not in spec:
+            raise CodebookError(f"{where}: expected {{column, title}}")
+        col = spec["column"]
+        if col in cb.fields and cb.fields[col].type not in ("yearmonth", "date"):
+            raise CodebookError(f"{where}.column: {col!r} is not a year-month or date variable")
+        anchors[str(name)] = (str(col), _text(spec["title"], f"{where}.title"))
+    default = raw["defaultAnchor"]
+    if default not in anchors:
+        raise CodebookError(f"periods.defaultAnchor: {default!r} is not one of the anchors ({', '.join(anchors)})")
+    fy = raw["financialYear"]
+    if not isinstance(fy, Mapping):
+        raise CodebookError("periods.financialYear: expected {startMonth, prefix, title}")
+    start_month = fy.get("startMonth", 4)
+    if isinstance(start_month, bool) or not isinstance(start_month, int) or not 1 <= start_month <= 12:
+        raise CodebookError(f"periods.financialYear.startMonth: {start_month!r} is not a month number 1 to 12")
+    prefix = str(fy.get("prefix", "fy"))
+    if not _NAME.match(prefix):
+        raise CodebookError(f"periods.financialYear.prefix: {prefix!r} is not a lower-case word")
+    named: dict[str, NamedPeriod] = {}
+    reserved = {"all", *(cb.fields["period"].codes if "period" in cb.fields else ())}
+    for i, spec in enumerate(raw.get("named") or []):
+        where = f"periods.named[{i}]"
+        if not isinstance(spec, Mapping) or "name" not in spec or "title" not in spec:
+            raise CodebookError(f"{where}: expected {{name, title, start and/or end}}")
+        name = spec["name"]
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise CodebookError(f"{where}.name: {name!r} is not a snake_case name")
+        if name in reserved or name in named or re.fullmatch(rf"{prefix}\d{{4}}", name):
+            raise CodebookError(f"{where}.name: {name!r} clashes with a period code, 'all' or a financial year")
+        start, end = _month_text(spec.get("start"), f"{where}.start"), _month_text(spec.get("end"), f"{where}.end")
+        if start is None and end is None:
+            raise CodebookError(f"{where}: give a start or an end month (YYYY-MM)")
+        if start is not None and end is not None and end < start:
+            raise CodebookError(f"{where}: end {end} is before start {start}")
+        desc = _text(spec["description"], f"{where}.description") if "description" in spec else None
+        named[name] = NamedPeriod(name, start, end, _text(spec["title"], f"{where}.title"), desc)
+    return PeriodScheme(
+        anchors=anchors,
+        default_anchor=str(default),
+        fy_start_month=start_month,
+        fy_prefix=prefix,
+        fy_title=_text(fy.get("title", _DEFAULT_PERIODS["financialYear"]["title"]), "periods.financialYear.title"),
+        range_title=_text((raw.get("range") or {}).get("title", _DEFAULT_PERIODS["range"]["title"]), "periods.range"),
+        named=named,
+    )
+
+
+def _field(
+    raw: Any,
+    i: int,
+    default_unit: str = "child",
+    units: tuple[str, ...] = UNITS,
+    where: str = "",
+    methods: tuple[str, ...] = DERIVE_METHODS,
+) -> Field:
     if not isinstance(raw, Mapping):
         raise CodebookError(f"fields[{i}]: expected a mapping, got {type(raw).__name__}")
     name = raw.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
-        raise CodebookError(f"fields[{i}].name: {name!r} is not a snake_case name")
-    where = f"fields[{i}] ({name})"
+        raise CodebookError(f"{where or f'fields[{i}]'}.name: {name!r} is not a snake_case name")
+    where = f"{where or f'fields[{i}]'} ({name})"
     typ = raw.get("type")
     if typ not in TYPES:
         raise CodebookError(f"{where}.type: {typ!r} is not allowed; use one of {', '.join(TYPES)}")
@@ -522,8 +1046,21 @@ def _field(raw: Any, i: int) -> Field:
         if value in seen:
             raise CodebookError(f"{where}.categories[{j}].value: {value!r} appears twice")
         seen.add(value)
-        attrs = {k: v for k, v in c.items() if k not in ("value", "label")}
-        cats.append(Category(value, _text(c["label"], f"{where}.categories[{j}].label"), attrs))
+        attrs = {k: v for k, v in c.items() if k not in ("value", "label", "definition", "aliases", "movedFrom")}
+        definition = _text(c["definition"], f"{where}.categories[{j}].definition") if "definition" in c else None
+        moved = c.get("movedFrom")
+        if moved is not None and (not isinstance(moved, str) or not _NAME.match(moved)):
+            raise CodebookError(f"{where}.categories[{j}].movedFrom: {moved!r} is not a variable name")
+        cats.append(
+            Category(
+                value,
+                _text(c["label"], f"{where}.categories[{j}].label"),
+                attrs,
+                definition,
+                _names(c.get("aliases"), f"{where}.categories[{j}].aliases"),
+                moved,
+            )
+        )
     prefix = raw.get("prefix")
     if typ == "list":
         if not cats:
@@ -538,10 +1075,10 @@ def _field(raw: Any, i: int) -> Field:
                 )
     derived = raw.get("derived")
     if derived is not None:
-        if not isinstance(derived, Mapping) or derived.get("method") not in DERIVE_METHODS:
+        if not isinstance(derived, Mapping) or derived.get("method") not in methods:
             raise CodebookError(
                 f"{where}.derived.method: {derived.get('method') if isinstance(derived, Mapping) else derived!r}"
-                f" is not allowed; use one of {', '.join(DERIVE_METHODS)}"
+                f" is not allowed; use one of {', '.join(methods)}"
             )
         if not isinstance(derived.get("from"), list) or not derived["from"]:
             raise CodebookError(f"{where}.derived.from: a list of the variables it is derived from is required")
@@ -550,6 +1087,9 @@ def _field(raw: Any, i: int) -> Field:
         raise CodebookError(f"{where}.constraints: expected a mapping")
     if len(name) > _STATA_MAX:
         raise CodebookError(f"{where}.name: longer than {_STATA_MAX} characters (Stata's limit)")
+    unit = raw.get("unit", default_unit)
+    if unit not in units:
+        raise CodebookError(f"{where}.unit: {unit!r} is not allowed; use one of {', '.join(units)}")
     return Field(
         name=name,
         type=typ,
@@ -564,6 +1104,8 @@ def _field(raw: Any, i: int) -> Field:
         delimiter=str(raw.get("delimiter", ";")),
         restricted=bool(raw.get("restricted", False)),
         role=raw.get("role"),
+        unit=str(unit),
+        aliases=_names(raw.get("aliases"), f"{where}.aliases"),
     )
 
 

@@ -3,14 +3,35 @@
 `load_data` is the one place that decides what a notebook's ``DATA``, ``cprstats run --data``,
 ``cprstats agree`` or `cprstats.agreement` was given (an example name, a coded dataset CSV,
 coding forms, or a DataFrame) and loads and checks it; `scope_data` keeps the rows of one
-region and period; `protect` applies the disclosure policy to a statistics table, including
+region, period and window; `protect` applies the disclosure policy to a statistics table, including
 comparison tables whose reference group's counts `cprstats.suppress` alone would not see.
+
+Windows
+-------
+A report can cover any window of months (`resolve_window`, `apply_window`), read on an
+*anchor* date, the incident date (default) or the publication date (codebook ``periods:``):
+
+- ``"2017-01..2021-12"`` (``cprstats run --from 2017-01 --to 2021-12``), either end open
+  (``"2017-01.."``, ``"..2021-12"``); both months included;
+- a financial year, April to March: ``"fy2019"`` is 2019-04 to 2020-03;
+- a calendar year: ``"2019"``;
+- a named period of the codebook: ``"cpr_era"`` (January 2013 to September 2024) and
+  ``"susr_era"`` (from October 2024, when Single Unified Safeguarding Reviews began).
+
+A review with no date for the anchor (an unpublished review, by publication date) is in no
+window. The Covid-19 periods (``period``: ``pre_covid``, ``post_covid``) are a derived variable
+cut on 23 March 2020, and combine with a window.
 
 Examples
 --------
 >>> data = load_data("mww_2017_2021")
 >>> len(scope_data(data, region="MWW", period="all")), data.attrs["synthetic"], data.attrs["data_kind"]
 (11, True, 'example')
+>>> w = resolve_window("fy2019")
+>>> w.start, w.end, w.label("en")
+('2019-04', '2020-03', 'financial year 2019-20, by incident date')
+>>> len(scope_data(data, region="MWW", period="all", window="2017-01..2018-12"))
+4
 """
 
 from __future__ import annotations
@@ -18,13 +39,16 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cprstats.codebook.model import Codebook, _did_you_mean, resolve
+from cprstats.codebook.i18n import t
+from cprstats.codebook.model import LANGUAGES, Codebook, Text, _did_you_mean, resolve
 from cprstats.datasets.examples import EXAMPLES, load_example
 from cprstats.errors import ParameterError
 from cprstats.forms.coding import code_reviews, normalise
@@ -38,10 +62,16 @@ __all__ = [
     "scope_data",
     "regions",
     "periods",
+    "Window",
+    "resolve_window",
+    "apply_window",
+    "window_label",
+    "with_window",
+    "is_window",
+    "ANCHORS",
     "infer_by",
     "protect",
     "source_text",
-    "comparison_as_counts",
 ]
 
 #: What `load_data` found (``attrs["data_kind"]`` of the frame it returns).
@@ -51,10 +81,6 @@ _ACCEPTS = (
     "give coding forms (a .csv or .xlsx file, or a folder of .yaml forms), a coded dataset CSV "
     "(from `cprstats code`, or saved with pandas' to_csv), a coded DataFrame, or one of the examples: "
 )
-_COUNT_PAIRS = (("count", "n"), ("count_ref", "n_ref"))
-_NEVER_HIDDEN = ("n", "n_ref", "ci_level")
-_TOTAL = "\x00total"  # a group code no table uses
-_SIDE_COLUMNS = (("estimate", "ci_low", "ci_high"), ("estimate_ref", "ci_low_ref", "ci_high_ref"))
 
 
 def regions(codebook=None) -> tuple[str, ...]:
@@ -65,6 +91,285 @@ def regions(codebook=None) -> tuple[str, ...]:
 def periods(codebook=None) -> tuple[str, ...]:
     """``"all"`` and the codebook's period codes."""
     return ("all", *resolve(codebook).field("period").codes)
+
+
+# --------------------------------------------------------------------------- windows of months
+#: The anchors a window can be read on (the codebook's ``periods.anchors`` may add others).
+ANCHORS = ("incident", "publication")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_RANGE = re.compile(r"^(?P<start>\d{4}-\d{2})?(?:\.\.|_to_|/)(?P<end>\d{4}-\d{2})?$")
+_YEAR = re.compile(r"^(\d{4})$")
+_WINDOW_FORMS = (
+    "a range of months 'YYYY-MM..YYYY-MM' (either end may be left open), a financial year 'fyYYYY' "
+    "(April to March), a calendar year 'YYYY', or a named period"
+)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A window of months a report covers, read on an anchor date (build it with `resolve_window`).
+
+    Attributes
+    ----------
+    name : str
+        How it was asked for, and how folders and records name it: ``"fy2019"``, ``"cpr_era"``,
+        ``"2017-01..2021-12"``.
+    start, end : str or None
+        First and last month included, ``YYYY-MM``; None for an open end.
+    anchor : str
+        ``"incident"`` or ``"publication"`` (the codebook's ``periods.anchors``).
+    column : str
+        The year-month variable the anchor reads (``incident_date``).
+    title, anchor_title : Text
+        The window and the anchor in words, in English and Welsh.
+    """
+
+    name: str
+    start: str | None
+    end: str | None
+    anchor: str
+    column: str
+    title: Text
+    anchor_title: Text
+
+    def label(self, lang: str = "en") -> str:
+        """The window in words with its anchor: ``"January 2017 to December 2021, by incident date"``."""
+        return t("window.label", lang, window=self.title.get(lang), anchor=self.anchor_title.get(lang))
+
+    def record(self) -> dict[str, Any]:
+        """The window as a report's record (``report.json``) and a run's manifest keep it."""
+        return {
+            "name": self.name,
+            "from": self.start,
+            "to": self.end,
+            "anchor": self.anchor,
+            "column": self.column,
+            **{f"label_{lang}": self.label(lang) for lang in LANGUAGES},
+        }
+
+    @property
+    def folder(self) -> str:
+        """A folder name for the window: its name with ``..`` written ``_to_`` (``2017-01_to_2021-12``)."""
+        return self.name.replace("..", "_to_") if not self.name.startswith("..") else "to_" + self.name[2:]
+
+
+def _month_words(month: str, lang: str) -> str:
+    year, mon = month.split("-")
+    return t("month.format", lang, month=t(f"month.{int(mon)}", lang), year=year)
+
+
+def _range_title(cb: Codebook, start: str | None, end: str | None) -> Text:
+    texts = {}
+    for lang in LANGUAGES:
+        if start and end:
+            texts[lang] = cb.periods.range_title.get(lang).format(
+                start=_month_words(start, lang), end=_month_words(end, lang)
+            )
+        elif start:
+            texts[lang] = t("window.from", lang, start=_month_words(start, lang))
+        else:
+            texts[lang] = t("window.until", lang, end=_month_words(end, lang))
+    return Text(texts["en"], texts["cy"])
+
+
+def _window_bounds(spec: str, cb: Codebook) -> tuple[str | None, str | None, Text]:
+    """(start, end, title) of a window spec, or `ParameterError` naming the forms allowed."""
+    named = cb.periods.named
+    if spec in named:
+        p = named[spec]
+        return p.start, p.end, p.title
+    prefix = cb.periods.fy_prefix
+    fy = re.fullmatch(rf"{re.escape(prefix)}(\d{{4}})", spec)
+    if fy:
+        year, first = int(fy.group(1)), cb.periods.fy_start_month
+        start = f"{year:04d}-{first:02d}"
+        last_year, last_month = (year, 12) if first == 1 else (year + 1, first - 1)
+        end = f"{last_year:04d}-{last_month:02d}"
+        title = cb.periods.fy_title
+        short = f"{(year + 1) % 100:02d}" if first != 1 else ""
+        texts = {lang: title.get(lang).format(start=year, end=short).rstrip("-") for lang in LANGUAGES}
+        return start, end, Text(texts["en"], texts["cy"])
+    year = _YEAR.match(spec)
+    if year:
+        y = year.group(1)
+        return f"{y}-01", f"{y}-12", Text(y, y, True, "a number")
+    rng = _RANGE.match(spec)
+    if rng and (rng.group("start") or rng.group("end")):
+        start, end = rng.group("start"), rng.group("end")
+        for what, month in (("start", start), ("end", end)):
+            if month is not None and not _MONTH.match(month):
+                raise ParameterError(f"window={spec!r}: the {what} month {month!r} is not a month written YYYY-MM")
+        if start and end and end < start:
+            raise ParameterError(f"window={spec!r}: the end month {end} is before the start month {start}")
+        return start, end, _range_title(cb, start, end)
+    raise ParameterError(
+        f"window={spec!r} is not a window; give {_WINDOW_FORMS} ({', '.join(named) or 'none'})"
+        + _did_you_mean(spec, list(named))
+    )
+
+
+def is_window(value: Any, codebook=None) -> bool:
+    """Whether ``value`` names a window (``"fy2019"``, ``"cpr_era"``, ``"2017-01..2021-12"``) of the codebook.
+
+    >>> is_window("fy2019"), is_window("susr_era"), is_window("pre_covid"), is_window("all")
+    (True, True, False, False)
+    """
+    if not isinstance(value, str) or value in ("all",):
+        return False
+    try:
+        _window_bounds(value, resolve(codebook))
+    except ParameterError:
+        return False
+    return True
+
+
+def resolve_window(window: Any = None, *, anchor: str | None = None, codebook=None) -> Window | None:
+    """The window a report covers, checked: None when no window was asked for.
+
+    Parameters
+    ----------
+    window : str, tuple of two str, Window or None
+        ``"2017-01..2021-12"`` (or ``("2017-01", "2021-12")``, either end None for open),
+        ``"fy2019"``, ``"2019"``, a named period of the codebook (``"cpr_era"``, ``"susr_era"``),
+        or None / ``"all"`` for no window.
+    anchor : {"incident", "publication"}, optional
+        The date the window is read on; default the codebook's (``incident``).
+    codebook : Codebook or path, optional
+
+    Returns
+    -------
+    Window or None
+
+    Raises
+    ------
+    ParameterError
+        A window that is none of these (naming the forms allowed), an end before the start, or
+        an anchor the codebook does not have.
+
+    Examples
+    --------
+    >>> w = resolve_window(("2017-01", "2021-12"), anchor="publication")
+    >>> w.name, w.label("cy")
+    ('2017-01..2021-12', 'Ionawr 2017 i Rhagfyr 2021, yn ôl dyddiad cyhoeddi')
+    >>> resolve_window("susr_era").label()
+    'Single Unified Safeguarding Review era (from October 2024), by incident date'
+    >>> resolve_window("2019-13..2020-02")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cprstats.errors.ParameterError: window='2019-13..2020-02': the start month '2019-13' is not a month written YYYY-MM
+    """
+    cb = resolve(codebook)
+    scheme = cb.periods
+    if anchor is None:
+        anchor = window.anchor if isinstance(window, Window) else scheme.default_anchor
+    if anchor not in scheme.anchors:
+        raise ParameterError(
+            f"anchor={anchor!r} is not allowed; use one of {', '.join(scheme.anchors)}"
+            + _did_you_mean(str(anchor), list(scheme.anchors))
+        )
+    if window is None or (isinstance(window, str) and window == "all"):
+        return None
+    if isinstance(window, Window):
+        spec = window.name
+    elif isinstance(window, (tuple, list)):
+        if len(window) != 2 or not all(w is None or isinstance(w, str) for w in window) or window == [None, None]:
+            raise ParameterError(f"window={window!r}: give two months (from, to), YYYY-MM, either may be None")
+        if window[0] is None and window[1] is None:
+            return None
+        spec = f"{window[0] or ''}..{window[1] or ''}"
+    elif isinstance(window, str):
+        spec = window.strip()
+    else:
+        raise ParameterError(f"window must be text such as '2017-01..2021-12' or 'fy2019', got {type(window).__name__}")
+    start, end, title = _window_bounds(spec, cb)
+    column, anchor_title = scheme.anchors[anchor]
+    if _RANGE.match(spec):
+        spec = f"{start or ''}..{end or ''}"
+    return Window(spec, start, end, anchor, column, title, anchor_title)
+
+
+def _as_months(s: pd.Series) -> pd.Series:
+    """A year-month column as month numbers (year * 12 + month - 1), NaN where missing."""
+    if isinstance(s.dtype, pd.PeriodDtype):
+        per = s
+    else:
+        per = pd.to_datetime(s.astype("string").str.slice(0, 7), format="%Y-%m", errors="coerce").dt.to_period("M")
+    year = per.dt.year.astype("Float64")
+    month = per.dt.month.astype("Float64")
+    return year * 12 + month - 1
+
+
+def _month_number(text: str) -> int:
+    year, month = (int(x) for x in text.split("-"))
+    return year * 12 + month - 1
+
+
+def apply_window(data: pd.DataFrame, window: Any = None, *, anchor: str | None = None, codebook=None) -> pd.DataFrame:
+    """The rows of ``data`` whose anchor date falls in ``window`` (all rows, unchanged, without one).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        A coded dataset (with the anchor's year-month column).
+    window, anchor, codebook
+        As for `resolve_window` (``window`` may already be a `Window`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows in the window (index reset), with ``attrs["window"]`` its record
+        (`Window.record`). A row without the anchor date is in no window.
+
+    Raises
+    ------
+    ParameterError
+        A bad window or anchor, or data without the anchor's column.
+
+    Examples
+    --------
+    >>> wales = load_data("wales")
+    >>> by_incident = apply_window(wales, "susr_era")
+    >>> by_publication = apply_window(wales, "susr_era", anchor="publication")
+    >>> by_incident.attrs["window"]["from"], len(by_incident) < len(wales)
+    ('2024-10', True)
+    """
+    w = resolve_window(window, anchor=anchor, codebook=resolve(codebook, data))
+    if w is None:
+        return data
+    if w.column not in data.columns:
+        raise ParameterError(
+            f"the window {w.name!r} is read on {w.column} (anchor {w.anchor!r}), which the data lack; "
+            "pass a coded dataset"
+        )
+    months = _as_months(data[w.column])
+    keep = months.notna()
+    if w.start is not None:
+        keep &= months >= _month_number(w.start)
+    if w.end is not None:
+        keep &= months <= _month_number(w.end)
+    out = data.loc[keep.fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
+    out.attrs = {**data.attrs, "window": w.record()}
+    return out
+
+
+def window_label(window: Window | None, lang: str = "en") -> str:
+    """The window in words with its anchor, or ``""`` when there is none.
+
+    >>> window_label(resolve_window("cpr_era"), "en")
+    'Child Practice Review era (January 2013 to September 2024), by incident date'
+    >>> window_label(None)
+    ''
+    """
+    return "" if window is None else window.label(lang)
+
+
+def with_window(scope: str, window: Window | None, lang: str = "en") -> str:
+    """A report's scope ("Mid and West Wales (CYSUR), all periods") followed by its window, if any.
+
+    >>> with_window("Gwent, all periods", resolve_window("2017-01..2021-12"))
+    'Gwent, all periods; January 2017 to December 2021, by incident date'
+    """
+    return scope if window is None else t("window.scope", lang, scope=scope, window=window.label(lang))
 
 
 def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
@@ -244,7 +549,7 @@ def load_data(source: Any, codebook: Codebook | str | os.PathLike | None = None,
     >>> saved = pathlib.Path(tempfile.mkdtemp()) / "mine.csv"
     >>> data.to_csv(saved, index=False)  # a researcher's own copy: booleans as True/False
     >>> back = load_data(saved)
-    >>> back.attrs["data_kind"], back["cv_neglect"].dtype.name, len(back)
+    >>> back.attrs["data_kind"], back["harm_neglect"].dtype.name, len(back)
     ('dataset', 'boolean', 11)
     >>> bad = saved.with_name("notes.csv")
     >>> _ = bad.write_text("what,when\\nmeeting,Tuesday\\n")
@@ -302,11 +607,56 @@ def source_text(data: Any) -> dict[str, str]:
     return {"kind": "file", "name": path.name}
 
 
-def scope_data(data: pd.DataFrame, *, region: str, period: str, codebook=None) -> pd.DataFrame:
-    """The rows of ``region`` (a board code, or ``"wales"``) and ``period`` (a code, or ``"all"``)."""
+def scope_data(
+    data: pd.DataFrame,
+    *,
+    region: str,
+    period: str,
+    window: Any = None,
+    anchor: str | None = None,
+    codebook=None,
+) -> pd.DataFrame:
+    """The rows of ``region``, ``period`` and ``window``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        A coded dataset.
+    region : str
+        A board code, or ``"wales"``.
+    period : str
+        ``"all"``, a code of the codebook's ``period`` (``pre_covid``, ``post_covid``), or a
+        window (``"fy2019"``, ``"cpr_era"``, ``"2017-01..2021-12"``: see the module notes).
+    window : str or tuple or Window, optional
+        A window of months as well (`resolve_window`); not together with a window ``period``.
+    anchor : {"incident", "publication"}, optional
+        The date a window is read on (default: incident).
+    codebook : Codebook or path, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows kept, index reset; ``attrs["window"]`` records a window.
+
+    Raises
+    ------
+    ParameterError
+        An unknown region, period, window or anchor, naming the values allowed.
+    """
     cb = resolve(codebook, data)
     _choice("region", region, regions(cb))
-    _choice("period", period, periods(cb))
+    if period not in periods(cb) and is_window(period, cb):
+        if window is not None:
+            raise ParameterError(
+                f"period={period!r} is a window and window={window!r} another; give one window (or a Covid-19 "
+                "period with a window)"
+            )
+        period, window = "all", period
+    if period not in periods(cb):
+        raise ParameterError(
+            f"period={period!r} is not allowed; use one of {', '.join(periods(cb))}, or {_WINDOW_FORMS} "
+            f"({', '.join(cb.periods.named)})" + _did_you_mean(str(period), [*periods(cb), *cb.periods.named])
+        )
     keep = np.ones(len(data), dtype=bool)
     if region != "wales":
         keep &= data["board"].astype("string").eq(region).fillna(False).to_numpy(dtype=bool)
@@ -314,7 +664,7 @@ def scope_data(data: pd.DataFrame, *, region: str, period: str, codebook=None) -
         keep &= data["period"].astype("string").eq(period).fillna(False).to_numpy(dtype=bool)
     out = data.loc[keep].reset_index(drop=True)
     out.attrs = dict(data.attrs)
-    return out
+    return apply_window(out, window, anchor=anchor, codebook=cb)
 
 
 def infer_by(table: pd.DataFrame, codebook=None) -> str | None:
@@ -351,98 +701,5 @@ def protect(table: pd.DataFrame, policy, *, codebook=None) -> pd.DataFrame:
                 "report's policy; pass the table before calling cprstats.suppress"
             )
         return table
-    if "count_ref" not in table.columns:
-        return policy.apply(table, codebook=resolve(codebook, table))
-    return _protect_pairs(table, policy, resolve(codebook, table))
-
-
-def _protect_pairs(table: pd.DataFrame, policy, cb) -> pd.DataFrame:
-    sides = []
-    for side, (gcol, (ccol, ncol)) in enumerate(zip(("group", "group_ref"), _COUNT_PAIRS)):
-        part = pd.DataFrame(
-            {
-                "variable": table["variable"].astype(str).to_numpy(),
-                "level": table["level"].astype(str).to_numpy(),
-                "group": table[gcol].astype(str).to_numpy(),
-                "count": pd.to_numeric(table[ccol]).to_numpy(),
-                "n": pd.to_numeric(table[ncol]).to_numpy(),
-                "_row": np.arange(len(table)),
-                "_side": side,
-            }
-        )
-        sides.append(part)
-    both = pd.concat(sides, ignore_index=True)
-    unique = both.drop_duplicates(["variable", "level", "group"]).reset_index(drop=True)
-    cells = unique[["variable", "level", "group", "count", "n"]]
-    # The groups' totals are as good as published (the report's overall tables give them), so they
-    # take part in the protection: a hidden count cannot then be found by subtraction from them.
-    totals = cells.groupby(["variable", "level"], sort=False, as_index=False)[["count", "n"]].sum()
-    done = policy.apply(pd.concat([cells, totals.assign(group=_TOTAL)], ignore_index=True), codebook=cb, total=_TOTAL)
-    done = done.iloc[: len(cells)]
-    key = pd.MultiIndex.from_frame(unique[["variable", "level", "group"]])
-    look = pd.DataFrame(
-        {
-            "hidden": done["suppressed"].to_numpy(),
-            "reason": done["suppression"].astype(str).to_numpy(),
-            "count": done["count"].to_numpy(),
-            "n": done["n"].to_numpy(),
-        },
-        index=key,
-    )
-    out = table.copy()
-    hidden = np.zeros(len(table), dtype=bool)
-    reason = np.array([""] * len(table), dtype=object)
-    withheld_side = []
-    for side, part in enumerate(sides):
-        got = look.reindex(pd.MultiIndex.from_frame(part[["variable", "level", "group"]]))
-        ccol, ncol = _COUNT_PAIRS[side]
-        out[ccol] = got["count"].to_numpy()
-        out[ncol] = got["n"].to_numpy()
-        h = got["hidden"].to_numpy(dtype=bool)
-        r = got["reason"].to_numpy(dtype=object)
-        hidden |= h
-        withheld_side.append(h | (r == "small_denominator"))
-        reason = np.where((reason == "") & (r != ""), r, reason)
-    either = withheld_side[0] | withheld_side[1]
-    for col in out.columns:
-        if col in _NEVER_HIDDEN or col in ("count", "count_ref") or not pd.api.types.is_numeric_dtype(out[col]):
-            continue
-        if pd.api.types.is_bool_dtype(out[col]):
-            continue
-        # a side's own estimate and interval go with that side; anything computed from both goes with either
-        mask = withheld_side[0] if col in _SIDE_COLUMNS[0] else withheld_side[1] if col in _SIDE_COLUMNS[1] else either
-        out[col] = out[col].astype("float64").mask(mask)
-    out["suppressed"] = hidden
-    out["suppression"] = pd.Series(reason, index=out.index, dtype="string")
-    out.attrs = {**table.attrs, "disclosure": dict(done.attrs.get("disclosure", {}))}
-    return out
-
-
-def comparison_as_counts(table: pd.DataFrame) -> pd.DataFrame:
-    """A protected comparison table in the count-table layout: each compared group, then its reference.
-
-    So `cprstats.format_table` can show a comparison's two sides as columns. Numbers already
-    hidden stay hidden (``suppressed``); a shown count without its percentage is marked
-    ``small_denominator``.
-    """
-    cols = ["variable", "level", "group", "count", "n", "estimate", "ci_low", "ci_high", "ci_level"]
-    ref_names = {
-        "group_ref": "group",
-        "count_ref": "count",
-        "n_ref": "n",
-        "estimate_ref": "estimate",
-        "ci_low_ref": "ci_low",
-        "ci_high_ref": "ci_high",
-    }
-    a = table.loc[:, [c for c in cols if c in table.columns]]
-    b = table.loc[:, [c for c in ["variable", "level", *ref_names, "ci_level"] if c in table.columns]].rename(
-        columns=ref_names
-    )
-    out = pd.concat([a, b], ignore_index=True).drop_duplicates(["variable", "level", "group"]).reset_index(drop=True)
-    hidden = out["count"].isna().to_numpy()
-    est = pd.to_numeric(out["estimate"], errors="coerce").isna().to_numpy() if "estimate" in out else hidden & False
-    out["suppressed"] = hidden
-    reason = ["primary" if h else "small_denominator" if e else "" for h, e in zip(hidden, est)]
-    out["suppression"] = pd.Series(reason, index=out.index, dtype="string")
-    out.attrs = dict(table.attrs)
-    return out
+    # a comparison table (count_ref, n_ref) goes to suppress_comparison through the policy
+    return policy.apply(table, codebook=resolve(codebook, table))

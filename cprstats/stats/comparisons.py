@@ -12,6 +12,21 @@ Designs, all from one function, `compare`:
 - **several groups**: ``compare(df, v, by="board")`` with more than two groups present gives one
   exact test of whether the proportion differs across them.
 
+Findings that mean what they say:
+
+- **unit of analysis**: a review-level variable (``review_type``, ``themes``) is counted once per
+  review; a child-level one (``sex``, ``harm_experienced``) once per review too, on the first
+  subject child, when some review is about several siblings (their outcomes are not
+  independent, and exact tests assume they are): the ``unit`` column says ``"first_child"``.
+  With no sibling reviews it says ``"child"``;
+- **small groups**: no statistic or p-value when a compared group has fewer than ``min_group``
+  reviews with the variable recorded (``note="small_group"``; estimates and intervals are kept);
+- **many comparisons**: ``family_size`` is the number of tests the adjustment of ``p_adjusted``
+  spans (all the p-values of the call).
+
+Reviews are a census shaped by each board's decision to commission one: a difference between
+boards describes the reviews, not how safe children are in each region, and is no league table.
+
 All shipped example data is synthetic.
 """
 
@@ -34,11 +49,23 @@ from cprstats.stats.intervals import (
     proportion_ci,
     risk_ratio_ci,
 )
-from cprstats.stats.variables import OVERALL, check_frame, get_codebook, group_codes, resolve_items, tabulate
+from cprstats.stats.variables import (
+    OVERALL,
+    Units,
+    check_frame,
+    get_codebook,
+    group_codes,
+    resolve_items,
+    tabulate,
+)
 
-__all__ = ["compare", "COMPARE_COLUMNS", "REST"]
+__all__ = ["compare", "COMPARE_COLUMNS", "REST", "NOTES", "MIN_GROUP", "check_min_group", "family_sizes"]
 
 REST = "rest"
+#: The smallest group (reviews with the variable recorded) a test is run on, by default.
+MIN_GROUP = 10
+#: Codes of the ``note`` column: why a row has no test (the report translates them: ``note.<code>``).
+NOTES = ("small_group", "nothing_to_test")
 COMPARE_COLUMNS = (
     "variable",
     "level",
@@ -71,7 +98,10 @@ COMPARE_COLUMNS = (
     "p_value_se",
     "p_adjusted",
     "adjust",
+    "family_size",
     "test",
+    "note",
+    "unit",
 )
 
 
@@ -81,6 +111,23 @@ def _pick(name, value, allowed):
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise ParameterError(f"{name}: {value!r} is not a group of the by column; groups: {', '.join(allowed)}{hint}")
     return value
+
+
+def check_min_group(min_group) -> int:
+    """``min_group`` if it is a whole number of reviews >= 1, else `ParameterError`."""
+    if isinstance(min_group, bool) or not isinstance(min_group, (int, np.integer)) or min_group < 1:
+        raise ParameterError(
+            f"min_group={min_group!r} must be a whole number of reviews, 1 or more "
+            f"(default {MIN_GROUP}; 1 tests every group with a review)"
+        )
+    return int(min_group)
+
+
+def family_sizes(p_values) -> np.ndarray:
+    """For each row, how many p-values the multiple-comparison family holds (NaN on rows without one)."""
+    p = np.asarray(p_values, dtype=float)
+    k = int(np.isfinite(p).sum())
+    return np.where(np.isfinite(p), float(k), np.nan)
 
 
 def _design(codes, names, groups, reference):
@@ -136,6 +183,7 @@ def compare(
     method="wilson",
     ci_level=0.95,
     adjust="holm",
+    min_group=MIN_GROUP,
     n_resamples=9999,
     seed=20200323,
     codebook=None,
@@ -163,7 +211,11 @@ def compare(
         Confidence level of every interval, strictly between 0 and 1.
     adjust : {"holm", "fdr_bh", "none"}
         Multiple-comparison adjustment across the rows of this call (Holm 1979; Benjamini-Hochberg
-        1995). Rows without a p-value are not counted in the family.
+        1995). Rows without a p-value are not counted in the family; ``family_size`` says how
+        many were.
+    min_group : int, default 10
+        The fewest reviews (with the variable recorded) a group may have for a test: below it a
+        row gets no statistic or p-value, and ``note="small_group"``. 1 tests every group.
     n_resamples, seed : int
         Monte Carlo settings, used only for a joint test too large to enumerate exactly whose
         expected counts are not all 5 or more.
@@ -200,11 +252,21 @@ def compare(
         - ``p_value_se``: the Monte Carlo standard error of ``p_value`` when the joint test was
           simulated (``test="fisher_freeman_halton_monte_carlo"``), else NaN (exact or asymptotic);
         - ``p_adjusted, adjust``: adjusted p-value and the adjustment used;
+        - ``family_size``: how many p-values the adjustment spans (the family: every row of the
+          call with a p-value); missing on a row without one;
         - ``test``: ``"fisher_exact"`` (two groups), ``"fisher_freeman_halton_exact"`` (several
           groups; exact by the network algorithm, see `cprstats.stats.contingency`),
           ``"fisher_freeman_halton_monte_carlo"`` (only when the exact computation is over budget
           and some expected count is below 5) or ``"pearson_chi2"`` (only when it is over budget
-          and every expected count is at least 5); missing when there is nothing to test.
+          and every expected count is at least 5); missing when there is nothing to test;
+        - ``note``: why a row has no test, a code of `NOTES` (``"small_group"``: a group has
+          fewer than ``min_group`` reviews; ``"nothing_to_test"``: an empty group, or a level
+          present in none or all of the reviews compared); missing when tested;
+        - ``unit``: what the counts count: ``"review"`` (a review-level variable, once per review),
+          ``"child"`` (a child-level variable, every child: no review is about several
+          children), or ``"first_child"`` (a child-level variable when some review is about
+          several siblings: one child per review, the first subject child, so that the tests'
+          observations are independent; `cprstats.proportions` still counts every child).
 
     References
     ----------
@@ -218,13 +280,14 @@ def compare(
 
     Examples
     --------
-    A tiny synthetic frame (no real child): Fisher's tea-tasting table as two periods.
+    A tiny synthetic frame (no real child): Fisher's tea-tasting table as two periods (groups of
+    4, so ``min_group=1`` to test them at all).
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"period": ["pre_covid"] * 4 + ["post_covid"] * 4,
-    ...                    "toxic_trio": pd.array([True, False, False, False, True, True, True, False],
-    ...                                           dtype="boolean")})
-    >>> res = compare(df, "toxic_trio", by="period")
+    ...                    "parental_adversities_all_three": pd.array(
+    ...                        [True, False, False, False, True, True, True, False], dtype="boolean")})
+    >>> res = compare(df, "parental_adversities_all_three", by="period", min_group=1)
     >>> res[["group", "count", "n", "group_ref", "count_ref", "n_ref", "test"]]
             group  count  n  group_ref  count_ref  n_ref          test
     0  post_covid      3  4  pre_covid          1      4  fisher_exact
@@ -235,25 +298,33 @@ def compare(
     >>> print(f"RR {row.risk_ratio:.1f} ({row.rr_ci_low:.4f} to {row.rr_ci_high:.4f})")
     RR 3.0 (0.6852 to 17.2642)
 
+    With the default ``min_group=10`` the same groups are too small to test:
+
+    >>> compare(df, "parental_adversities_all_three", by="period")[["p_value", "note"]]
+       p_value         note
+    0      NaN  small_group
+
     On the shipped synthetic all-Wales data (no real child): Mid and West Wales against the rest,
-    and a joint test across the six boards.
+    and a joint test across the six boards (children, one per review: three reviews are about
+    two siblings).
 
     >>> import cprstats
     >>> wales = cprstats.load_example("wales")
     >>> res = cprstats.compare(wales, "outcome", by="board", groups=["MWW"])
-    >>> res[["level", "group", "group_ref"]].head(2)
-                         level group group_ref
-    0                    death   MWW      rest
-    1  life_threatening_injury   MWW      rest
-    >>> joint = cprstats.compare(wales, "toxic_trio", by="board")
-    >>> joint[["group", "test"]]
-      group                         test
-    0   all  fisher_freeman_halton_exact
+    >>> res[["level", "group", "group_ref", "unit"]].head(2)
+                         level group group_ref        unit
+    0                    death   MWW      rest  first_child
+    1  life_threatening_injury   MWW      rest  first_child
+    >>> joint = cprstats.compare(wales, "parental_adversities_all_three", by="board")
+    >>> joint[["group", "test", "family_size"]]
+      group                         test  family_size
+    0   all  fisher_freeman_halton_exact            1
     """
     data = check_frame(data)
     check_choice("method", method, METHODS)
     check_choice("adjust", adjust, ADJUST_METHODS)
     level = check_ci_level(ci_level)
+    min_group = check_min_group(min_group)
     for name, value in (("n_resamples", n_resamples), ("seed", seed)):
         if (
             not isinstance(value, (int, np.integer))
@@ -269,24 +340,58 @@ def compare(
     items = resolve_items(data, variables, cb, what="compared")
     codes, names = group_codes(data, by, cb)
     new_codes, design_names, pairwise = _design(codes, names, groups, reference)
+    units = Units(data)
     blocks = []
     for item in items:
-        counts, n = tabulate(data, item, new_codes, len(design_names))
+        unit = units.unit(item, independent=True)
+        counts, n = tabulate(data, item, new_codes, len(design_names), units, unit)
         if pairwise:
-            blocks.append(_two_groups(item, counts, n, design_names, level, method))
+            block = _two_groups(item, counts, n, design_names, level, method)
         else:
-            blocks.append(_joint(item, counts, n, level, method, n_resamples, seed))
+            block = _joint(item, counts, n, level, method, n_resamples, seed)
+        blocks.append(_floor(block, n, min_group, unit))
     return _assemble(blocks, level, method, adjust)
 
 
-_TEXT = ("variable", "level", "group", "group_ref", "ci_level", "method", "effect_method", "adjust", "test")
+def _floor(block: dict, n: np.ndarray, min_group: int, unit: str) -> dict:
+    """No statistic or p-value where a group has fewer than ``min_group`` reviews; the note says why."""
+    small = (n < min_group).any(axis=1)
+    p = np.asarray(block["p_value"], dtype=float).copy()
+    stat = np.asarray(block["statistic"], dtype=float).copy()
+    se = np.asarray(block["p_value_se"], dtype=float).copy()
+    tests = list(block["test"])
+    notes = []
+    for i, tiny in enumerate(small.tolist()):
+        if tiny:
+            p[i] = stat[i] = se[i] = np.nan
+            tests[i] = None
+            notes.append("small_group")
+        else:
+            notes.append("nothing_to_test" if np.isnan(p[i]) else None)
+    block.update(p_value=p, statistic=stat, p_value_se=se, test=tests, note=notes, unit=[unit] * len(notes))
+    return block
+
+
+_TEXT = (
+    "variable",
+    "level",
+    "group",
+    "group_ref",
+    "ci_level",
+    "method",
+    "effect_method",
+    "adjust",
+    "test",
+    "note",
+    "unit",
+)
 
 
 def _assemble(blocks, level, method, adjust) -> pd.DataFrame:
     """One frame with the fixed columns and dtypes from the per-variable column dicts."""
     cols = {}
     for c in COMPARE_COLUMNS:
-        if c in ("ci_level", "method", "p_adjusted", "adjust"):
+        if c in ("ci_level", "method", "p_adjusted", "adjust", "family_size"):
             continue
         parts = [np.asarray(b[c], dtype=object if c in _TEXT or c in ("count_ref", "n_ref") else None) for b in blocks]
         cols[c] = np.concatenate(parts) if parts else np.array([], dtype=object)
@@ -298,6 +403,8 @@ def _assemble(blocks, level, method, adjust) -> pd.DataFrame:
             out[c] = pd.Series([method if c == "method" else adjust] * len(cols["variable"]), dtype="string")
         elif c == "p_adjusted":
             out[c] = pd.Series(adjust_pvalues(np.asarray(cols["p_value"], dtype=float), method=adjust), dtype="float64")
+        elif c == "family_size":
+            out[c] = pd.Series(family_sizes(cols["p_value"]), dtype="float64").astype("Int64")
         elif c in _TEXT:
             out[c] = pd.Series(cols[c], dtype="string")
         elif c in ("count", "n"):

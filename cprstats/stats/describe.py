@@ -21,7 +21,13 @@ How variables are read
 
 Groups: with ``by``, each group's code appears in ``group`` (booleans as ``"false"``/``"true"``),
 followed by ``group="all"`` rows for the whole data (including rows whose ``by`` is missing), unless
-``overall=False``. Without ``by``, ``group`` is ``"all"``.
+``overall=False``. Without ``by``, ``group`` is ``"all"``. So the groups add up to ``"all"`` only when
+every review has a ``by`` value; otherwise they add up to *at most* ``"all"``, the difference being
+the reviews in no group. `proportions` declares which in ``attrs["groups"]`` (``"relation"``:
+``"eq"`` or ``"le"``), which disclosure control needs: with ``"le"`` a reader who sees every ``n``
+knows how many reviews are in no group, and can bound a hidden group's count from ``"all"`` minus
+the groups shown (`cprstats.suppress` and `cprstats.disclosure.auditing.audit` take the reviews in no
+group into account).
 
 All shipped example data is synthetic.
 """
@@ -36,6 +42,7 @@ from cprstats.errors import ParameterError
 from cprstats.stats.intervals import METHODS, check_choice, check_ci_level, proportion_ci
 from cprstats.stats.variables import (
     OVERALL,
+    Units,
     check_frame,
     get_codebook,
     group_codes,
@@ -46,8 +53,8 @@ from cprstats.stats.variables import (
 
 __all__ = ["proportions", "table_one", "cooccurrence", "COLUMNS", "TABLE_ONE_COLUMNS", "TABLE_ONE_STATISTICS"]
 
-COLUMNS = ("variable", "level", "group", "count", "n", "estimate", "ci_low", "ci_high", "ci_level", "method")
-TABLE_ONE_COLUMNS = ("variable", "level", "group", "statistic", "value", "n")
+COLUMNS = ("variable", "level", "group", "count", "n", "estimate", "ci_low", "ci_high", "ci_level", "method", "unit")
+TABLE_ONE_COLUMNS = ("variable", "level", "group", "statistic", "value", "n", "unit")
 TABLE_ONE_STATISTICS = ("count", "percent", "median", "q1", "q3", "missing")
 
 
@@ -61,12 +68,17 @@ def _groups(data, by, cb, overall: bool):
     return out
 
 
-def count_table(data, items, by, cb, *, overall=True) -> pd.DataFrame:
-    """Counts and denominators for every item, level and group (no intervals)."""
+def count_table(data, items, by, cb, *, overall=True, units=None) -> pd.DataFrame:
+    """Counts and denominators for every item, level and group (no intervals), each in its unit.
+
+    A review-level item counts each review once (its first subject child's row); the ``unit``
+    column says which (see `cprstats.stats.variables`).
+    """
     blocks = []
     groupings = _groups(data, by, cb, overall)
+    units = Units(data) if units is None else units
     for item in items:
-        parts = [tabulate(data, item, codes, len(names)) + (names,) for codes, names in groupings]
+        parts = [tabulate(data, item, codes, len(names), units) + (names,) for codes, names in groupings]
         counts = np.concatenate([p[0] for p in parts], axis=1)
         n = np.concatenate([p[1] for p in parts], axis=1)
         names = [g for p in parts for g in p[2]]
@@ -79,16 +91,17 @@ def count_table(data, items, by, cb, *, overall=True) -> pd.DataFrame:
                     "group": np.tile(np.asarray(names, dtype=object), L),
                     "count": counts.ravel(),
                     "n": n.ravel(),
+                    "unit": item.unit,
                 }
             )
         )
     if not blocks:
         return pd.DataFrame(
             {c: pd.Series(dtype="string") for c in ("variable", "level", "group")}
-            | {"count": pd.Series(dtype="int64"), "n": pd.Series(dtype="int64")}
+            | {"count": pd.Series(dtype="int64"), "n": pd.Series(dtype="int64"), "unit": pd.Series(dtype="string")}
         )
     out = pd.concat(blocks, ignore_index=True)
-    for c in ("variable", "level", "group"):
+    for c in ("variable", "level", "group", "unit"):
         out[c] = out[c].astype("string")
     return out
 
@@ -120,9 +133,19 @@ def proportions(data, variables=None, by=None, method="wilson", ci_level=0.95, *
     pandas.DataFrame
         One row per variable, level and group, with columns
         ``variable`` (str), ``level`` (str: a code, an option code, or ``"true"``),
-        ``group`` (str: the ``by`` group or ``"all"``), ``count`` (int: reviews with the level),
-        ``n`` (int: the denominator, reviews with the variable recorded), ``estimate`` (count / n,
-        NaN when n is 0), ``ci_low``, ``ci_high`` (the interval), ``ci_level`` and ``method``.
+        ``group`` (str: the ``by`` group or ``"all"``), ``count`` (int: reviews or children with
+        the level), ``n`` (int: the denominator, reviews or children with the variable recorded),
+        ``estimate`` (count / n, NaN when n is 0), ``ci_low``, ``ci_high`` (the interval),
+        ``ci_level``, ``method`` and ``unit`` (str: what ``count`` and ``n`` count, the variable's
+        unit of analysis: ``"review"``, each review once, on its first subject child's row, for
+        review-level variables such as ``review_type`` or ``themes``; ``"child"``, every
+        subject child, for child-level ones such as ``sex`` or ``child_vulnerabilities``; a
+        linked table's own unit there). With ``by``, a review is in the group of its first
+        subject child's row.
+        With ``by``, ``attrs["groups"]`` declares how the groups relate to the overall rows:
+        ``{"by": by, "total": "all" (None when overall=False), "relation": "eq" or "le"}``,
+        ``"eq"`` when every review has a ``by`` value (the groups add up to ``"all"``), ``"le"``
+        when some have none (they are in ``"all"`` only).
 
     Raises
     ------
@@ -156,6 +179,18 @@ def proportions(data, variables=None, by=None, method="wilson", ci_level=0.95, *
     ['pre_covid', 'post_covid', 'all']
     >>> tab.columns.tolist() == list(COLUMNS)
     True
+    >>> tab.attrs["groups"]
+    {'by': 'period', 'total': 'all', 'relation': 'eq'}
+
+    Each variable in its unit: 157 reviews, but 160 children (three reviews are about two
+    siblings):
+
+    >>> cprstats.proportions(wales, ["review_type", "sex"]).groupby("variable").agg(
+    ...     n=("n", "first"), unit=("unit", "first"))
+                  n    unit
+    variable
+    review_type  157  review
+    sex          160   child
     """
     data = check_frame(data)
     check_choice("method", method, METHODS)
@@ -170,7 +205,16 @@ def proportions(data, variables=None, by=None, method="wilson", ci_level=0.95, *
     out["ci_low"], out["ci_high"] = proportion_ci(count, n, method=method, ci_level=level)
     out["ci_level"] = level
     out["method"] = pd.Series([method] * len(out), dtype="string")
-    return out.loc[:, list(COLUMNS)]
+    out["unit"] = out["unit"].astype("string")
+    out = out.loc[:, list(COLUMNS)]
+    if by is not None:
+        codes, _ = group_codes(data, by, cb)
+        out.attrs["groups"] = {
+            "by": by,
+            "total": OVERALL if overall else None,
+            "relation": "eq" if bool((codes >= 0).all()) else "le",
+        }
+    return out
 
 
 def table_one(data, variables=None, by=None, *, overall=True, allow_restricted=False, codebook=None):
@@ -202,7 +246,8 @@ def table_one(data, variables=None, by=None, *, overall=True, allow_restricted=F
         type 7) with ``level`` missing and ``n`` the number of non-missing values. Every variable
         also has a ``"missing"`` row per group (value: reviews without it recorded; ``n``: reviews
         in the group; for a multi-response variable, reviews where its first option is missing).
-        Values are unrounded floats.
+        Values are unrounded floats. ``unit`` says what was counted, as in `proportions`: a
+        review-level variable once per review, a child-level one every subject child.
 
     Examples
     --------
@@ -212,10 +257,10 @@ def table_one(data, variables=None, by=None, *, overall=True, allow_restricted=F
     >>> import cprstats
     >>> t1 = cprstats.table_one(cprstats.load_example("mcmanus_2023"), ["has_siblings", "n_siblings"])
     >>> t1[t1.variable == "has_siblings"]
-           variable level group statistic      value   n
-    0  has_siblings  true   all     count  25.000000  33
-    1  has_siblings  true   all   percent  75.757576  33
-    2  has_siblings  <NA>   all   missing   0.000000  33
+           variable level group statistic      value   n   unit
+    0  has_siblings  true   all     count  25.000000  33  child
+    1  has_siblings  true   all   percent  75.757576  33  child
+    2  has_siblings  <NA>   all   missing   0.000000  33  child
     >>> t1[t1.variable == "n_siblings"].statistic.tolist()
     ['median', 'q1', 'q3', 'missing']
 
@@ -237,11 +282,13 @@ def table_one(data, variables=None, by=None, *, overall=True, allow_restricted=F
             )
     blocks = []
     groupings = _groups(data, by, cb, overall)
+    units = Units(data)
     for item in items:
+        counted = [(units.restrict(codes, item.unit), names) for codes, names in groupings]
         if item.kind == "numeric":
-            blocks.append(_numeric_rows(data, item, groupings))
+            blocks.append(_numeric_rows(data, item, counted).assign(unit=item.unit))
             continue
-        tab = count_table(data, [item], by, cb, overall=overall)
+        tab = count_table(data, [item], by, cb, overall=overall, units=units)
         pct = 100.0 * tab["count"] / tab["n"].where(tab["n"] > 0)
         both = pd.concat(
             [
@@ -251,11 +298,11 @@ def table_one(data, variables=None, by=None, *, overall=True, allow_restricted=F
         )
         both = both.sort_index(kind="stable")
         blocks.append(both.loc[:, list(TABLE_ONE_COLUMNS)])
-        blocks.append(_missing_rows(data, item, groupings))
+        blocks.append(_missing_rows(data, item, counted).assign(unit=item.unit))
     if not blocks:
         raise ParameterError("variables: none of the codebook's variables are in data")
     out = pd.concat(blocks, ignore_index=True)
-    for c in ("variable", "level", "group", "statistic"):
+    for c in ("variable", "level", "group", "statistic", "unit"):
         out[c] = out[c].astype("string")
     out["value"] = out["value"].astype("float64")
     out["n"] = out["n"].astype("int64")
@@ -334,7 +381,8 @@ def cooccurrence(data: pd.DataFrame, variable: str, *, codebook=None, ci_level: 
         The tidy count-table columns ``variable, level, group, count, n, estimate, ci_low,
         ci_high, ci_level, method``, one row per pair of options in codebook order, each pair
         once (``level`` before or equal to ``group``; `heatmap` mirrors it): ``level == group``
-        rows hold each option's own count, ``n`` is the reviews where the variable was recorded. Ready for
+        rows hold each option's own count, ``n`` is the reviews where the variable was recorded; and
+        ``unit`` (a review-level variable such as ``themes`` counts each review once). Ready for
         `cprstats.suppress` (each pair stands alone: options are not additive) and `heatmap`.
     """
 
@@ -350,6 +398,8 @@ def cooccurrence(data: pd.DataFrame, variable: str, *, codebook=None, ci_level: 
         raise ParameterError(f"cooccurrence: data lacks the option column(s) {', '.join(missing)} of {variable!r}")
     block = data[cols]
     recorded = block.notna().any(axis=1).to_numpy()
+    if fld.unit == "review":
+        recorded = recorded & Units(data).first
     x = block[recorded].fillna(False).astype(bool).to_numpy(dtype=np.int64)
     counts = x.T @ x
     k, n = len(cols), int(recorded.sum())
@@ -372,5 +422,6 @@ def cooccurrence(data: pd.DataFrame, variable: str, *, codebook=None, ci_level: 
             "ci_high": high,
             "ci_level": level,
             "method": pd.Series(["wilson"] * m, dtype="string"),
+            "unit": pd.Series([fld.unit] * m, dtype="string"),
         }
     )

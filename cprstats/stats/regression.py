@@ -48,7 +48,7 @@ import pandas as pd
 
 from cprstats.errors import ParameterError, SeparationWarning
 from cprstats.stats.intervals import check_choice, check_ci_level
-from cprstats.stats.variables import check_frame
+from cprstats.stats.variables import UNIT_CHILD, UNIT_FIRST_CHILD, UNIT_REVIEW, Units, check_frame, get_codebook
 
 __all__ = ["logistic", "firth_logistic", "SeparationWarning", "LOGISTIC_COLUMNS", "FIT_METHODS"]
 
@@ -66,6 +66,7 @@ LOGISTIC_COLUMNS = (
     "events",
     "method",
     "warning",
+    "unit",
 )
 FIT_METHODS = ("newton", "bfgs", "lbfgs", "firth")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -352,7 +353,7 @@ def logistic(data, formula, *, event=None, ci_level=0.95, method="newton", maxit
         (booleans and nullable integers to floats, text to categories) and rows missing any of
         them are left out (complete cases).
     formula : str
-        A statsmodels formula such as ``"toxic_trio ~ period + has_siblings"``. The outcome must be
+        A statsmodels formula such as ``"parental_adversities_all_three ~ period + has_siblings"``. The outcome must be
         a column: boolean, 0/1, or any column together with ``event``. Categorical predictors use
         their first category as the reference.
     event : str, optional
@@ -372,7 +373,11 @@ def logistic(data, formula, *, event=None, ci_level=0.95, method="newton", maxit
     pandas.DataFrame
         One row per model term, columns ``term``, ``odds_ratio`` (exp(coef)), ``ci_low``, ``ci_high``,
         ``coef``, ``std_error``, ``statistic``, ``p_value``, ``ci_level``, ``n`` (complete cases),
-        ``events`` (cases with the outcome), ``method`` and ``warning`` (missing when all is well).
+        ``events`` (cases with the outcome), ``method``, ``warning`` (missing when all is well)
+        and ``unit``: what a case is. The model assumes independent cases, and siblings in one
+        review are not, so when some review is about several children each review counts once,
+        on its first subject child's row (``"first_child"``); ``"review"`` when the outcome is a
+        review-level variable (always one row per review); ``"child"`` otherwise.
 
         - ``method="logit_mle"``: Wald interval on the log-odds scale, exponentiated; ``statistic``
           is the Wald z.
@@ -404,22 +409,23 @@ def logistic(data, formula, *, event=None, ci_level=0.95, method="newton", maxit
 
     Examples
     --------
-    On the shipped synthetic all-Wales data (no real child); reviews without the toxic trio
-    recorded are left out:
+    On the shipped synthetic all-Wales data (no real child); reviews without the parental
+    risks recorded are left out, and each review counts once (three are about two siblings):
 
     >>> import cprstats
-    >>> fit = cprstats.logistic(cprstats.load_example("wales"), "outcome ~ toxic_trio", event="death")
-    >>> fit[["term", "n", "events"]]
-             term    n  events
-    0   Intercept  152      78
-    1  toxic_trio  152      78
+    >>> fit = cprstats.logistic(cprstats.load_example("wales"), "outcome ~ parental_adversities_all_three",
+    ...                         event="death")
+    >>> fit[["term", "n", "events", "unit"]]
+                                 term    n  events         unit
+    0                       Intercept  149      78  first_child
+    1  parental_adversities_all_three  149      78  first_child
 
     A tiny synthetic frame:
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"died": [True, True, False, False, True, False, True, False],
-    ...                    "toxic_trio": [True, True, False, True, False, False, True, False]})
-    >>> fit = logistic(df, "died ~ toxic_trio")
+    ...                    "adversities": [True, True, False, True, False, False, True, False]})
+    >>> fit = logistic(df, "died ~ adversities")
     >>> print(f"{fit.odds_ratio[1]:.1f}")      # (3 x 3) / (1 x 1), the sample odds ratio
     9.0
 
@@ -444,6 +450,12 @@ def logistic(data, formula, *, event=None, ci_level=0.95, method="newton", maxit
     lhs, rhs = (part.strip() for part in formula.split("~"))
     if lhs not in data.columns:
         raise ParameterError(f"formula: the outcome {lhs!r} must be a column of data")
+    units = Units(data)
+    cb = get_codebook(data)
+    unit = UNIT_REVIEW if cb.knows(lhs) and cb.unit_of(lhs) == UNIT_REVIEW else UNIT_CHILD
+    if unit == UNIT_REVIEW or units.siblings:
+        unit = unit if unit == UNIT_REVIEW else UNIT_FIRST_CHILD
+        data = data.loc[units.first]
     used = [lhs] + [c for c in dict.fromkeys(_NAME.findall(rhs)) if c in data.columns and c != lhs]
     mf = _model_frame(data, lhs, used, event)
     y = mf[lhs].to_numpy(dtype=float)
@@ -540,7 +552,8 @@ def logistic(data, formula, *, event=None, ci_level=0.95, method="newton", maxit
                 "warning": problem,
             }
         )
-    for c in ("term", "method", "warning"):
+    out["unit"] = unit
+    for c in ("term", "method", "warning", "unit"):
         out[c] = out[c].astype("string")
     out["n"] = out["n"].astype("int64")
     out["events"] = out["events"].astype("int64")

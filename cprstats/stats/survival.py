@@ -60,6 +60,8 @@ True
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from statistics import NormalDist
 from typing import Any
 
@@ -67,7 +69,7 @@ import numpy as np
 import pandas as pd
 
 from cprstats._checks import did_you_mean
-from cprstats.codebook.model import TableCodebook, resolve
+from cprstats.codebook.model import Codebook, TableCodebook, resolve
 from cprstats.datasets.linked import REVIEW_COLUMNS, with_review_columns
 from cprstats.errors import ParameterError
 from cprstats.stats.describe import COLUMNS as _PROPORTION_COLUMNS
@@ -222,11 +224,11 @@ def _with_reviews(data: pd.DataFrame, by, reviews, codebook) -> pd.DataFrame:
 def closure_times(
     recommendations: pd.DataFrame,
     *,
-    as_at=None,
+    as_at: str | pd.Period | None = None,
     by: str | None = None,
     reviews: pd.DataFrame | None = None,
     overall: bool = True,
-    codebook=None,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
 ) -> pd.DataFrame:
     """Months from approval to closure of each recommendation; open ones censored at ``as_at``.
 
@@ -298,12 +300,12 @@ def closure_times(
 def publication_times(
     process: pd.DataFrame,
     *,
-    as_at=None,
+    as_at: str | pd.Period | None = None,
     by: str | None = None,
     reviews: pd.DataFrame | None = None,
-    decisions=PUBLISHED_DECISIONS,
+    decisions: Sequence[str] = PUBLISHED_DECISIONS,
     overall: bool = True,
-    codebook=None,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
 ) -> pd.DataFrame:
     """Months from referral to publication of each review; unpublished ones censored at ``as_at``.
 
@@ -560,12 +562,12 @@ def km_median(durations: pd.DataFrame, *, ci_level: float = 0.95) -> pd.DataFram
 # --------------------------------------------------------------------------- counts
 def recommendation_counts(
     recommendations: pd.DataFrame,
-    variables=("level", "status", "agencies_addressed", "rec_themes"),
+    variables: str | Sequence[str] = ("level", "status", "agencies_addressed", "rec_themes"),
     by: str | None = None,
     *,
     reviews: pd.DataFrame | None = None,
-    codebook=None,
-    **options,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
+    **options: Any,
 ) -> pd.DataFrame:
     """Counts and shares of recommendations by level, agency, theme, status ...: `cprstats.proportions` on the table.
 
@@ -607,7 +609,12 @@ def recommendation_counts(
 
 
 def decision_funnel(
-    process: pd.DataFrame, *, by: str | None = None, reviews: pd.DataFrame | None = None, codebook=None, **options
+    process: pd.DataFrame,
+    *,
+    by: str | None = None,
+    reviews: pd.DataFrame | None = None,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
+    **options: Any,
 ) -> pd.DataFrame:
     """The decision funnel: of all referrals, how many led to each decision (concise, extended, MAPF, SUSR, none).
 
@@ -644,13 +651,13 @@ def decision_funnel(
 
 def process_counts(
     process: pd.DataFrame,
-    variables=("panel_held", "family_contribution", "child_contribution", "learning_event_held"),
+    variables: str | Sequence[str] = ("panel_held", "family_contribution", "child_contribution", "learning_event_held"),
     by: str | None = None,
     *,
     reviewed_only: bool = True,
     reviews: pd.DataFrame | None = None,
-    codebook=None,
-    **options,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
+    **options: Any,
 ) -> pd.DataFrame:
     """Counts and shares of how reviews were carried out: `cprstats.proportions` on the process table.
 
@@ -695,7 +702,7 @@ def recurring_themes(
     variable: str = "rec_themes",
     by: str | None = "board",
     reviews: pd.DataFrame | None = None,
-    codebook=None,
+    codebook: Codebook | str | os.PathLike[str] | None = None,
 ) -> pd.DataFrame:
     """Themes (or learning points, agencies) recommended in successive action plans of a board.
 
@@ -806,6 +813,7 @@ def recurring_counts(recurring: pd.DataFrame, *, ci_level: float = 0.95) -> pd.D
     out["ci_low"], out["ci_high"] = proportion_ci(count, n, method="wilson", ci_level=level)
     out["ci_level"] = level
     out["method"] = pd.Series(["wilson"] * len(out), dtype="string")
+    out["unit"] = pd.Series(["board"] * len(out), dtype="string")  # what count and n count (a board's plans)
     out = out.astype({"variable": "string", "level": "string", "group": "string", "count": "Int64", "n": "Int64"})
     out.attrs["table"] = "recommendations"
     out.attrs["unit"] = "boards"

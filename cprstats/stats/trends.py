@@ -4,6 +4,11 @@ One row per variable and level: the overall proportion with its interval, the ch
 proportion per year (least-squares slope weighted by the number of reviews a year) and the
 Cochran-Armitage test for a linear trend, exact whenever the years' table can be enumerated.
 
+Counted in the variable's unit, as in `cprstats.compare`: a review-level variable once per
+review, a child-level one once per review (the first subject child, ``unit="first_child"``)
+when some review is about several siblings. A series with fewer than ``min_group`` reviews
+with the variable recorded gets no test (``note="small_group"``).
+
 (The module is called ``trends`` so that importing it can never replace the function
 ``cprstats.trend``.) All shipped example data is synthetic.
 """
@@ -14,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from cprstats.errors import ParameterError
+from cprstats.stats.comparisons import MIN_GROUP, check_min_group, family_sizes
 from cprstats.stats.contingency import ADJUST_METHODS, adjust_pvalues, cochran_armitage
 from cprstats.stats.intervals import METHODS, check_choice, check_ci_level, proportion_ci
-from cprstats.stats.variables import OVERALL, check_frame, get_codebook, resolve_items, tabulate
+from cprstats.stats.variables import OVERALL, Units, check_frame, get_codebook, resolve_items, tabulate
 
 __all__ = ["trend", "TREND_COLUMNS"]
 
@@ -39,7 +45,10 @@ TREND_COLUMNS = (
     "p_value",
     "p_adjusted",
     "adjust",
+    "family_size",
     "test",
+    "note",
+    "unit",
 )
 
 
@@ -52,6 +61,7 @@ def trend(
     ci_level=0.95,
     adjust="holm",
     exact=True,
+    min_group=MIN_GROUP,
     codebook=None,
 ):
     """Test each level of each variable for a linear trend in its proportion over the years.
@@ -76,6 +86,11 @@ def trend(
         Use the exact conditional Cochran-Armitage p-value when the table can be enumerated
         (always for samples of a few hundred reviews); else, and for larger data, the normal
         approximation (R's ``prop.trend.test``).
+    min_group : int, default 10
+        The fewest reviews with the variable recorded (over all the years) a series may have for
+        a test; below it the row gets no statistic or p-value and ``note="small_group"``.
+        (The floor is on the whole series, not on each year: Wales publishes at most about ten
+        CPRs a year, so a floor per year would leave no trend tested.)
     codebook : Codebook or path, optional
 
     Returns
@@ -85,9 +100,13 @@ def trend(
         ``count, n, estimate, ci_low, ci_high, ci_level, method`` (over all years with a year),
         ``first_year, last_year, n_years`` (the years with the variable recorded),
         ``slope`` (change in the proportion per year), ``statistic`` (the Cochran-Armitage z; its
-        square is R's X-squared), ``p_value`` (two-sided), ``p_adjusted, adjust`` and ``test``
+        square is R's X-squared), ``p_value`` (two-sided), ``p_adjusted, adjust``,
+        ``family_size`` (how many p-values the adjustment spans), ``test``
         (``"cochran_armitage_exact"`` or ``"cochran_armitage"``; missing, with NaN statistics,
-        when there is nothing to test: fewer than two years, or no variation).
+        when there is nothing to test: fewer than two years, or no variation), ``note`` (why a
+        row has no test: ``"small_group"``, fewer than ``min_group`` reviews, or
+        ``"nothing_to_test"``) and ``unit`` (``"review"``, ``"child"`` or ``"first_child"``, as
+        in `cprstats.compare`).
 
     References
     ----------
@@ -100,11 +119,15 @@ def trend(
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"incident_year": pd.array([2017, 2017, 2018, 2018, 2019, 2019, 2020, 2020], dtype="Int64"),
-    ...                    "toxic_trio": pd.array([False, False, False, True, True, False, True, True], dtype="boolean")})
-    >>> res = trend(df, "toxic_trio")
+    ...                    "adversity": pd.array([False, False, False, True, True, False, True, True],
+    ...                                          dtype="boolean")})
+    >>> res = trend(df, "adversity", min_group=8)
     >>> res[["variable", "count", "n", "first_year", "last_year", "slope", "test"]]
-         variable  count  n  first_year  last_year  slope                    test
-    0  toxic_trio      4  8        2017       2020    0.3  cochran_armitage_exact
+        variable  count  n  first_year  last_year  slope                    test
+    0  adversity      4  8        2017       2020    0.3  cochran_armitage_exact
+    >>> trend(df, "adversity")[["p_value", "note"]]  # 8 reviews: fewer than min_group=10
+       p_value         note
+    0      NaN  small_group
 
     On the shipped synthetic all-Wales data (no real child), every theme:
 
@@ -119,6 +142,7 @@ def trend(
     level = check_ci_level(ci_level)
     if not isinstance(exact, bool):
         raise ParameterError(f"exact={exact!r} must be True or False")
+    min_group = check_min_group(min_group)
     if not isinstance(year, str) or year not in data.columns:
         raise ParameterError(f"year={year!r} is not a column of data; name the column of years (e.g. 'incident_year')")
     ys = data[year]
@@ -131,10 +155,17 @@ def trend(
     codes = np.full(len(data), -1, dtype=np.int64)
     codes[valid] = inverse
     rows = []
+    units = Units(data)
     for item in items:
-        counts, n = tabulate(data, item, codes, len(scores))
+        unit = units.unit(item, independent=True)
+        counts, n = tabulate(data, item, codes, len(scores), units, unit)
         for i, lev in enumerate(item.levels):
             z, p, slope, test = cochran_armitage(counts[i], n[i], scores, exact=exact)
+            note = None
+            if n[i].sum() < min_group:
+                z, p, test, note = np.nan, np.nan, None, "small_group"
+            elif not np.isfinite(p):
+                note = "nothing_to_test"
             seen = scores[n[i] > 0]
             rows.append(
                 {
@@ -150,6 +181,8 @@ def trend(
                     "statistic": z,
                     "p_value": p,
                     "test": test,
+                    "note": note,
+                    "unit": unit,
                 }
             )
     out = pd.DataFrame(
@@ -157,7 +190,7 @@ def trend(
         columns=[
             c
             for c in TREND_COLUMNS
-            if c not in ("estimate", "ci_low", "ci_high", "ci_level", "method", "p_adjusted", "adjust")
+            if c not in ("estimate", "ci_low", "ci_high", "ci_level", "method", "p_adjusted", "adjust", "family_size")
         ],
     )
     count, n = out["count"].to_numpy(dtype=np.int64), out["n"].to_numpy(dtype=np.int64)
@@ -168,7 +201,8 @@ def trend(
     out["method"] = method
     out["p_adjusted"] = adjust_pvalues(out["p_value"].to_numpy(dtype=float), method=adjust)
     out["adjust"] = adjust
-    for c in ("variable", "level", "group", "method", "adjust", "test"):
+    out["family_size"] = pd.Series(family_sizes(out["p_value"].to_numpy(dtype=float)), dtype="float64").astype("Int64")
+    for c in ("variable", "level", "group", "method", "adjust", "test", "note", "unit"):
         out[c] = out[c].astype("string")
     for c in ("count", "n", "n_years"):
         out[c] = out[c].astype("int64")

@@ -4,6 +4,26 @@ Private helpers shared by `cprstats.stats.describe`, `cprstats.compare` and `cpr
 codebook variable gets its levels, their order and its denominator rule from the codebook; any
 other column is described by its dtype. Everything works on integer codes with ``numpy.bincount``,
 so the cost is one pass per variable, never a Python loop over rows, and the frame is never copied.
+
+Unit of analysis
+----------------
+Every variable has a unit (`cprstats.codebook.model.Field.unit`, DESIGN.md): a **review-level**
+variable (review type, board, dates, agencies, good practice, themes, learning points, Covid-19
+factors) is counted once per review, on the first subject child's row (lowest ``child_no``) of
+each ``review_id``; a **child-level** variable (age, sex, harm, vulnerabilities, family, parental
+risks) counts every subject child. A column the codebook does not know takes the table's unit
+(children, in the review table). Review-level variables are coded alike on every row of a
+review, so which row is counted changes nothing; `review_level_conflicts` lists any review
+where they differ. Tests that assume independent observations (`cprstats.compare`,
+`cprstats.trend`) count child-level variables once per review too when some review is about
+several siblings (unit ``"first_child"``: the first subject child), because siblings in one
+review are not independent.
+
+>>> import cprstats
+>>> wales = cprstats.load_example("wales")
+>>> units = Units(wales)
+>>> int(units.first.sum()), len(wales), units.siblings
+(157, 160, True)
 """
 
 from __future__ import annotations
@@ -17,9 +37,24 @@ from cprstats._checks import did_you_mean
 from cprstats.codebook.model import resolve
 from cprstats.errors import ParameterError
 
-__all__ = ["Item", "OVERALL", "get_codebook", "resolve_items", "group_codes", "tabulate", "numeric_values"]
+__all__ = [
+    "Item",
+    "OVERALL",
+    "UNIT_REVIEW",
+    "UNIT_CHILD",
+    "UNIT_FIRST_CHILD",
+    "Units",
+    "get_codebook",
+    "resolve_items",
+    "group_codes",
+    "tabulate",
+    "numeric_values",
+    "review_level_conflicts",
+]
 
 OVERALL = "all"
+#: Values of the ``unit`` column: counted once per review; every subject child; one child per review.
+UNIT_REVIEW, UNIT_CHILD, UNIT_FIRST_CHILD = "review", "child", "first_child"
 _DESCRIBABLE = ("categorical", "boolean", "multi")
 
 
@@ -33,6 +68,7 @@ class Item:
     columns: tuple[str, ...]  # one column, or one per level for "multi"
     codebook_levels: bool = False  # levels come from the codebook (values outside them are errors)
     restricted: bool = False
+    unit: str = UNIT_CHILD  # "review", "child", or a linked table's row unit
 
 
 def get_codebook(data: pd.DataFrame, codebook=None):
@@ -79,13 +115,13 @@ def _item(name: str, data: pd.DataFrame, cb) -> Item:
             raise ParameterError(
                 f"variables: multi-response variable {name!r} needs its option columns; data lacks {', '.join(missing)}"
             )
-        return Item(name, "multi", fld.codes, cols, True)
+        return Item(name, "multi", fld.codes, cols, True, unit=fld.unit)
     if name not in data.columns:
         raise _unknown(name, data, cb)
     if cb.knows(name):
         fld, option = cb.resolve(name)
         if option is not None:  # one option column, reported under its variable
-            return Item(fld.name, "multi", (option,), (name,), True)
+            return Item(fld.name, "multi", (option,), (name,), True, unit=fld.unit)
         kind = {"categorical": "categorical", "boolean": "boolean", "integer": "numeric", "number": "numeric"}.get(
             fld.kind
         )
@@ -95,7 +131,7 @@ def _item(name: str, data: pd.DataFrame, cb) -> Item:
                 "use a categorical, boolean, multi-response or numeric variable"
             )
         levels = fld.codes if kind == "categorical" else ("true",) if kind == "boolean" else ()
-        return Item(name, kind, levels, (name,), kind == "categorical", fld.restricted)
+        return Item(name, kind, levels, (name,), kind == "categorical", fld.restricted, fld.unit)
     kind = _dtype_kind(data[name])
     if kind == "other":
         raise ParameterError(
@@ -103,7 +139,7 @@ def _item(name: str, data: pd.DataFrame, cb) -> Item:
             "use a categorical, boolean, text or numeric column"
         )
     levels = _data_levels(data[name]) if kind == "categorical" else ("true",) if kind == "boolean" else ()
-    return Item(name, kind, levels, (name,))
+    return Item(name, kind, levels, (name,), unit=cb.default_unit)
 
 
 def resolve_items(data, variables, cb, *, kinds=_DESCRIBABLE, what="described") -> list[Item]:
@@ -208,8 +244,95 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def tabulate(data: pd.DataFrame, item: Item, codes: np.ndarray, ngroups: int):
-    """Counts and denominators per level and group: two int arrays of shape (levels, groups)."""
+class Units:
+    """Which rows a statistic counts for each unit of analysis, for one data frame (computed once, lazily).
+
+    ``first`` marks the first subject child's row of each review (lowest ``child_no``; rows
+    without a ``review_id`` each count as their own review); ``siblings`` says whether some
+    review has more than one row. Without a ``review_id`` column every row is its own review.
+    """
+
+    def __init__(self, data: pd.DataFrame):
+        self.data = data
+        self._first: np.ndarray | None = None
+
+    @property
+    def first(self) -> np.ndarray:
+        if self._first is None:
+            self._first = _first_rows(self.data)
+        return self._first
+
+    @property
+    def siblings(self) -> bool:
+        """Whether some review has several subject children (rows)."""
+        return bool((~self.first).any())
+
+    def unit(self, item: Item, *, independent: bool = False) -> str:
+        """What ``item`` counts: its own unit, or ``"first_child"`` for a child-level item when
+        ``independent`` (a test) and some review has several children."""
+        if independent and item.unit == UNIT_CHILD and self.siblings:
+            return UNIT_FIRST_CHILD
+        return item.unit
+
+    def restrict(self, codes: np.ndarray, unit: str) -> np.ndarray:
+        """Group ``codes`` with the rows a ``unit`` does not count set to -1 (left out)."""
+        if unit in (UNIT_REVIEW, UNIT_FIRST_CHILD):
+            return np.where(self.first, codes, -1)
+        return codes
+
+
+def _first_rows(data: pd.DataFrame) -> np.ndarray:
+    n = len(data)
+    if "review_id" not in data.columns or n == 0:
+        return np.ones(n, dtype=bool)
+    ids = data["review_id"]
+    missing = ids.isna().to_numpy()
+    key = pd.factorize(ids.astype("string"), use_na_sentinel=True)[0]
+    child = (
+        pd.to_numeric(data["child_no"], errors="coerce").to_numpy(dtype=float, na_value=np.inf)
+        if "child_no" in data.columns
+        else np.zeros(n)
+    )
+    order = np.lexsort((np.arange(n), child, key))  # by review, then child number, then row
+    sorted_key = key[order]
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = sorted_key[1:] != sorted_key[:-1]
+    first = np.zeros(n, dtype=bool)
+    first[order[starts]] = True
+    return first | missing
+
+
+def review_level_conflicts(data: pd.DataFrame, codebook=None) -> pd.DataFrame:
+    """Reviews whose review-level columns differ between their subject children's rows.
+
+    Statistics count a review-level variable on the first subject child's row of each review,
+    which is right only if every row of the review agrees (`Codebook.review_level_conflicts`,
+    which a cross-row rule of the coder can call too). An empty frame means they all do.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``review_id`` and ``column``: one row per review and review-level column that
+        differs between the review's rows.
+
+    Examples
+    --------
+    >>> import cprstats
+    >>> review_level_conflicts(cprstats.load_example("wales")).empty
+    True
+    """
+    check_frame(data)
+    return get_codebook(data, codebook).review_level_conflicts(data)
+
+
+def tabulate(data: pd.DataFrame, item: Item, codes: np.ndarray, ngroups: int, units: Units | None = None, unit=None):
+    """Counts and denominators per level and group: two int arrays of shape (levels, groups).
+
+    With ``units``, only the rows the unit counts (``unit``, by default the item's own) take part:
+    a review-level item is counted once per review.
+    """
+    if units is not None:
+        codes = units.restrict(codes, item.unit if unit is None else unit)
     g_ok = codes >= 0
     if item.kind == "categorical":
         lv = _codes(data[item.columns[0]], item.levels, strict=item.codebook_levels, name=item.variable)

@@ -67,11 +67,14 @@ MCMANUS_PROFILES = (
     ("other", "y5_9", "death"),
 )
 
-# exact option counts among the 33 (all recorded). Vulnerabilities: emotional abuse 16 >
-# neglect 14 > poor home conditions 12 > any other. Parental risks: substance misuse (alcohol
-# or drugs) 17 > mental health 15 > domestic abuse 13 > any other.
+# exact option counts among the 33 (all recorded). The thematic analysis's "vulnerabilities" are
+# harm experienced and child vulnerabilities together: emotional abuse 16 > neglect 14 > poor
+# home conditions 12 > any other. Parental risks: substance misuse (alcohol or drugs) 17 >
+# mental health 15 > domestic abuse 13 > any other. One child was home educated.
 MCMANUS_COUNTS = {
-    "child_vulnerabilities": {
+    # the earlier frame's 15 vulnerabilities (T.LEGACY_VULNERABILITIES), assigned in this order and
+    # then split into harm experienced, child vulnerabilities and the education setting
+    "vulnerabilities": {
         "emotional_abuse": 16,
         "neglect": 14,
         "poor_home_conditions": 12,
@@ -132,7 +135,9 @@ def mcmanus(rng, cb: Codebook) -> dict:
     S.draw_child(rng, cb, d)
     assign_family(rng, cb, d, only=8, large=15, half=8, youngest=14, unknown=4)
     redraw_options(rng, cb, d, ("agencies_involved", "good_practice", "themes", "learning_points"))
-    assign_options(rng, cb, d, "child_vulnerabilities", MCMANUS_COUNTS["child_vulnerabilities"], _FORCED)
+    bits = assign_legacy(rng, cb, d, MCMANUS_COUNTS["vulnerabilities"], _FORCED)
+    S.legacy_bits(cb, d, bits, np.ones(n, dtype=bool))
+    S.draw_education(cb, d)
     assign_options(rng, cb, d, "parental_risks", MCMANUS_COUNTS["parental_risks"])
     codes = cb.field("parental_risks").codes
     alcohol, drugs = (np.int64(1) << codes.index(c) for c in ("alcohol_misuse", "drug_misuse"))
@@ -230,9 +235,7 @@ def background(rng, cb: Codebook) -> dict:
     d["birth_position"][pairs] = code_index(cb, "birth_position", "youngest")
     older = np.where(n_sib >= 2, code_index(cb, "birth_position", "middle"), code_index(cb, "birth_position", "eldest"))
     twin["birth_position"] = older.astype(np.int8)
-    twin["child_vulnerabilities"] = S.draw_options(
-        rng, cb, "child_vulnerabilities", twin["age_months"], recorded=twin["child_vulnerabilities"] >= 0
-    )
+    S.draw_vulnerabilities(rng, cb, twin, recorded=twin["child_vulnerabilities"] >= 0)
     return {k: np.concatenate([d[k], twin[k]]) for k in d}
 
 
@@ -240,7 +243,8 @@ def wales_draw(seed: int) -> dict:
     """The whole shipped dataset as a draw (see `cprstats.synth.scale`), with review identifiers.
 
     Rows are in incident-month order; identifiers are numbered within board and year in the
-    boards' published style ("CYSUR 4 2019", "CYSUR MAPF 1 2019", "NWSB SUSR 1 2025").
+    boards' published style, marked synthetic by ``SYN-`` ("SYN-CYSUR 4 2019", "SYN-CYSUR MAPF 1
+    2019", "SYN-NWSB SUSR 1 2025"), so none can be taken for a real review.
     """
     cb = resolve()
     rng = np.random.default_rng(seed)
@@ -278,7 +282,7 @@ def _identifiers(cb: Codebook, d: dict) -> np.ndarray:
         kind = {"mapf": " MAPF", "susr": " SUSR"}.get(kinds[r], "")
         key = (prefix + kind, m // 12)
         seen[key] = seen.get(key, 0) + 1
-        ids[r] = by_review[int(d["_review"][r])] = f"{key[0]} {seen[key]} {key[1]}"
+        ids[r] = by_review[int(d["_review"][r])] = f"{T.SYNTHETIC_PREFIX}{key[0]} {seen[key]} {key[1]}"
     for r in np.flatnonzero(d["child_no"] != 1):
         ids[r] = by_review[int(d["_review"][r])]
     return ids.astype(str)
@@ -326,6 +330,23 @@ def assign_options(rng, cb: Codebook, d: dict, field: str, counts: dict, forced=
         chosen = np.concatenate([must, pick(rng, rest, k - len(must), w)])
         mask[chosen] |= np.int64(1) << codes.index(code)
     d[field] = mask
+
+
+def assign_legacy(rng, cb: Codebook, d: dict, counts: dict, forced=None) -> np.ndarray:
+    """`assign_options` over the earlier frame's 15 vulnerabilities (`T.LEGACY_VULNERABILITIES`): a boolean matrix."""
+    codes = [c for c, _, _ in T.LEGACY_VULNERABILITIES]
+    probs = {c: p for c, _, p in T.LEGACY_VULNERABILITIES}
+    n = len(d["age_months"])
+    group = np.searchsorted([S.INFANT, S.YOUNG_PERSON], d["age_months"], side="right")
+    bits = np.zeros((n, len(codes)), dtype=bool)
+    types = np.array(cb.field("incident_type").codes)[d["incident_type"]]
+    for code, k in counts.items():
+        must = np.flatnonzero(np.isin(types, (forced or {}).get(code, ())))[:k]
+        rest = np.setdiff1d(np.arange(n), must)
+        w = np.array([probs[code][g] for g in group[rest]]) + 1e-3
+        chosen = np.concatenate([must, pick(rng, rest, k - len(must), w)])
+        bits[chosen, codes.index(code)] = True
+    return bits
 
 
 def assign_family(rng, cb: Codebook, d: dict, only: int, large: int, half: int, youngest: int, unknown: int) -> None:
@@ -382,7 +403,10 @@ def publish(rng, months: np.ndarray, latest: int) -> np.ndarray:
 
 def redraw_options(rng, cb: Codebook, d: dict, fields) -> None:
     for field in fields:
-        d[field] = S.draw_options(rng, cb, field, d["age_months"])
+        if field == "child_vulnerabilities":  # with harm experienced and home education, as drawn before the split
+            S.draw_vulnerabilities(rng, cb, d)
+        else:
+            d[field] = S.draw_options(rng, cb, field, d["age_months"])
 
 
 def draw_covid(rng, cb: Codebook, d: dict) -> None:

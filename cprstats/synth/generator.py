@@ -19,7 +19,7 @@ Examples
 --------
 >>> forms = wales_forms()
 >>> forms.shape
-(160, 26)
+(160, 29)
 >>> int(forms["study_samples"].str.contains("mcmanus", case=False).sum())
 33
 """

@@ -11,9 +11,9 @@ Examples
 >>> import cprstats
 >>> forms = cprstats.generate(5, seed=1)
 >>> forms.shape
-(5, 26)
+(5, 29)
 >>> forms["review_id"].tolist()
-['SYN 1', 'SYN 2', 'SYN 3', 'SYN 4', 'SYN 5']
+['SYN-1', 'SYN-2', 'SYN-3', 'SYN-4', 'SYN-5']
 """
 
 from __future__ import annotations
@@ -26,7 +26,17 @@ from cprstats.codebook.model import Codebook, resolve
 from cprstats.errors import ParameterError
 from cprstats.synth.rendering import render
 
-__all__ = ["generate", "draw_reviews", "month", "SUSR_START", "COVID_START", "INFANT", "YOUNG_PERSON"]
+__all__ = [
+    "generate",
+    "draw_reviews",
+    "draw_vulnerabilities",
+    "draw_education",
+    "month",
+    "SUSR_START",
+    "COVID_START",
+    "INFANT",
+    "YOUNG_PERSON",
+]
 
 INFANT, YOUNG_PERSON = 12, 132  # age groups for option probabilities: <12 months, 1-10, 11+
 
@@ -126,6 +136,65 @@ def draw_child(rng, cb: Codebook, d: dict) -> None:
     pos = np.where(sib == 1, one, many)
     pos = np.where(age < INFANT, infant, pos)
     d["birth_position"] = np.where(sib == 0, i("birth_position", "only"), pos).astype(np.int8)
+    # gender identity is recorded only where a review says it: here, for the non-binary children
+    d["gender_identity"] = np.where(d["sex"] == i("sex", "non_binary"), i("gender_identity", "non_binary"), -1).astype(
+        np.int8
+    )
+
+
+def _side_rng(d: dict, salt: int) -> np.random.Generator:
+    """A generator seeded from the draw itself, so that new variables leave the main stream (and data) as it was."""
+    key = [int(np.asarray(d["age_months"], dtype=np.int64).sum()), len(d["age_months"]), salt]
+    if "incident_month" in d:
+        key.append(int(np.asarray(d["incident_month"], dtype=np.int64).sum()))
+    return np.random.default_rng(key)
+
+
+def draw_education(cb: Codebook, d: dict) -> None:
+    """Education setting: home educated where drawn so, else under school age below 5, else mostly on a roll."""
+    age = d["age_months"]
+    codes = cb.field("education_setting").codes
+    school = _choice(_side_rng(d, 1), len(age), T.probabilities(T.EDUCATION_P, codes))
+    school = np.where(school == codes.index("home_educated"), codes.index("school_or_college"), school)
+    home = d.pop("_home_educated", np.zeros(len(age), dtype=bool))
+    out = np.where(age < T.SCHOOL_AGE, codes.index("under_school_age"), school)
+    # home education as drawn before the split wins (it kept every child the earlier frame had home educated)
+    d["education_setting"] = np.where(home, codes.index("home_educated"), out).astype(np.int8)
+
+
+def legacy_bits(cb: Codebook, d: dict, bits: np.ndarray, recorded: np.ndarray) -> None:
+    """Split the earlier frame's 15 vulnerability options (`T.LEGACY_VULNERABILITIES`) into today's variables.
+
+    ``bits`` is a (rows, 15) boolean matrix in the legacy order; rows not ``recorded`` get -1 for
+    harm experienced and child vulnerabilities (recorded together); home education goes to
+    ``d["_home_educated"]`` for `draw_education`.
+    """
+    recorded = np.asarray(recorded, dtype=bool)
+    for field in ("harm_experienced", "child_vulnerabilities"):
+        codes = cb.field(field).codes
+        mask = np.zeros(len(recorded), dtype=np.int64)
+        for k, (code, target, _) in enumerate(T.LEGACY_VULNERABILITIES):
+            if target == field:
+                mask |= bits[:, k].astype(np.int64) << codes.index(code)
+        d[field] = np.where(recorded, mask, -1)
+    k = next(k for k, (c, _, _) in enumerate(T.LEGACY_VULNERABILITIES) if c == "home_educated")
+    d["_home_educated"] = bits[:, k] & recorded
+
+
+def draw_vulnerabilities(rng, cb: Codebook, d: dict, recorded: np.ndarray | None = None) -> None:
+    """Harm experienced, child vulnerabilities and home education, drawn together as the earlier frame had them.
+
+    The same random numbers as `draw_options` used for the 15 options of the earlier coding frame,
+    so the shipped data kept every value through the split (issue 15).
+    """
+    age = d["age_months"]
+    p = np.array([[probs[g] for _, _, probs in T.LEGACY_VULNERABILITIES] for g in range(3)], dtype=float)
+    group = np.searchsorted([INFANT, YOUNG_PERSON], age, side="right")
+    bits = rng.random((len(age), len(T.LEGACY_VULNERABILITIES)), dtype=np.float32) < p[group]
+    if recorded is None:
+        recorded = rng.random(len(age)) >= T.NOT_RECORDED_P["child_vulnerabilities"]
+    legacy_bits(cb, d, bits, recorded)
+    draw_education(cb, d)
 
 
 def draw_options(rng, cb: Codebook, field: str, age: np.ndarray, recorded: np.ndarray | None = None) -> np.ndarray:
@@ -163,10 +232,13 @@ def draw_reviews(rng, n: int, *, start: int, end: int, cutoff: int, codebook: Co
     draw_child(rng, cb, d)
     age = d["age_months"]
     for field in T.NOT_RECORDED_P:
-        d[field] = draw_options(rng, cb, field, age)
-    neglect = (d["incident_type"] == _idx(cb, "incident_type", "neglect")) & (d["child_vulnerabilities"] >= 0)
-    bit = np.int64(1) << cb.field("child_vulnerabilities").codes.index("neglect")
-    d["child_vulnerabilities"] = np.where(neglect, d["child_vulnerabilities"] | bit, d["child_vulnerabilities"])
+        if field == "child_vulnerabilities":
+            draw_vulnerabilities(rng, cb, d)
+        else:
+            d[field] = draw_options(rng, cb, field, age)
+    neglect = (d["incident_type"] == _idx(cb, "incident_type", "neglect")) & (d["harm_experienced"] >= 0)
+    bit = np.int64(1) << cb.field("harm_experienced").codes.index("neglect")
+    d["harm_experienced"] = np.where(neglect, d["harm_experienced"] | bit, d["harm_experienced"])
     during = (months > COVID_START) & (months <= _CUT_AFTER_COVID)
     later = (months > _CUT_AFTER_COVID) & (rng.random(n) < 0.3)
     covid = draw_options(rng, cb, "covid_factors", age, recorded=during)
@@ -224,7 +296,7 @@ def generate(
         raise ParameterError(f"end={end!r} is before start={start!r}")
     rng = np.random.default_rng(seed)
     d = draw_reviews(rng, int(n), start=first, end=last, cutoff=last + 1)
-    d["review_id"] = _ids("SYN", int(n))
+    d["review_id"] = _ids(T.SYNTHETIC_PREFIX, int(n))
     return render(d, mix=mix)
 
 
@@ -233,4 +305,4 @@ def _ids(prefix: str, n: int) -> pd.Series:
     import pyarrow.compute as pc
 
     numbers = pc.cast(pa.array(np.arange(1, n + 1, dtype=np.int64)), pa.string())
-    return pd.Series(pd.array(pc.binary_join_element_wise(prefix, numbers, " "), dtype="str"))
+    return pd.Series(pd.array(pc.binary_join_element_wise(prefix, numbers, ""), dtype="str"))

@@ -28,6 +28,10 @@ __all__ = [
     "OUTCOME_P",
     "OPTION_P",
     "NOT_RECORDED_P",
+    "EDUCATION_P",
+    "SCHOOL_AGE",
+    "LEGACY_VULNERABILITIES",
+    "SYNTHETIC_PREFIX",
     "BOARD_ID_PREFIX",
     "probabilities",
 ]
@@ -108,7 +112,8 @@ OUTCOME_P = {
     "other": {"death": 0.3, "life_threatening_injury": 0.3, "serious_impairment": 0.4},
 }
 
-# chance that a multi-response group was not recorded for a review (empty cell)
+# chance that a multi-response group was not recorded for a review (empty cell); harm experienced
+# is recorded exactly when child vulnerabilities are (one question in the coding of a review)
 NOT_RECORDED_P = {
     "child_vulnerabilities": 0.06,
     "parental_risks": 0.08,
@@ -120,23 +125,9 @@ NOT_RECORDED_P = {
 
 # option -> probability for (infant < 12 months, child 1-10, young person 11+)
 OPTION_P = {
-    "child_vulnerabilities": {
-        "emotional_abuse": (0.35, 0.5, 0.45),
-        "neglect": (0.45, 0.45, 0.3),
-        "poor_home_conditions": (0.35, 0.35, 0.2),
-        "physical_abuse": (0.3, 0.25, 0.15),
-        "sexual_abuse": (0.02, 0.1, 0.2),
-        "exploitation": (0.0, 0.03, 0.3),
-        "mental_health": (0.0, 0.08, 0.5),
-        "self_harm": (0.0, 0.03, 0.4),
-        "disability_needs": (0.08, 0.15, 0.15),
-        "missing_episodes": (0.0, 0.03, 0.3),
-        "substance_misuse": (0.0, 0.01, 0.25),
-        "school_non_attendance": (0.0, 0.15, 0.35),
-        "home_educated": (0.0, 0.05, 0.06),
-        "social_isolation": (0.02, 0.1, 0.2),
-        "missed_health_appointments": (0.3, 0.15, 0.08),
-    },
+    # harm experienced, child vulnerabilities and home education come from LEGACY_VULNERABILITIES below
+    "harm_experienced": {},
+    "child_vulnerabilities": {},
     "parental_risks": {
         "alcohol_misuse": (0.3, 0.3, 0.3),
         "drug_misuse": (0.32, 0.32, 0.32),
@@ -200,7 +191,45 @@ OPTION_P = {
     },
 }
 
-# review identifiers in the style the boards publish ("CYSUR 4 2019", "WG S71 2023")
+# The earlier coding frame's 15 "child vulnerabilities", in its order, with the variable each option
+# belongs to now (issue 15 separated the harm a child experienced from the child's characteristics,
+# and moved home education to the education setting). The generator still draws the 15 together, in
+# this order, so that the shipped data keep every value they had before the split.
+LEGACY_VULNERABILITIES = (
+    ("emotional_abuse", "harm_experienced", (0.35, 0.5, 0.45)),
+    ("neglect", "harm_experienced", (0.45, 0.45, 0.3)),
+    ("poor_home_conditions", "child_vulnerabilities", (0.35, 0.35, 0.2)),
+    ("physical_abuse", "harm_experienced", (0.3, 0.25, 0.15)),
+    ("sexual_abuse", "harm_experienced", (0.02, 0.1, 0.2)),
+    ("exploitation", "harm_experienced", (0.0, 0.03, 0.3)),
+    ("mental_health", "child_vulnerabilities", (0.0, 0.08, 0.5)),
+    ("self_harm", "child_vulnerabilities", (0.0, 0.03, 0.4)),
+    ("disability_needs", "child_vulnerabilities", (0.08, 0.15, 0.15)),
+    ("missing_episodes", "child_vulnerabilities", (0.0, 0.03, 0.3)),
+    ("substance_misuse", "child_vulnerabilities", (0.0, 0.01, 0.25)),
+    ("school_non_attendance", "child_vulnerabilities", (0.0, 0.15, 0.35)),
+    ("home_educated", "education_setting", (0.0, 0.05, 0.06)),
+    ("social_isolation", "child_vulnerabilities", (0.02, 0.1, 0.2)),
+    ("missed_health_appointments", "child_vulnerabilities", (0.3, 0.15, 0.08)),
+)
+for _code, _field, _p in LEGACY_VULNERABILITIES:
+    if _field != "education_setting":
+        OPTION_P[_field][_code] = _p
+
+# education setting of a child of school age (the youngest are under school age): on a roll,
+# electively home educated, in no education, or not known
+EDUCATION_P = {
+    "school_or_college": 0.87,
+    "home_educated": 0.05,
+    "not_in_education": 0.04,
+    "under_school_age": 0.0,
+    "unknown": 0.04,
+}
+SCHOOL_AGE = 60  # months: compulsory education in Wales starts the term after the fifth birthday
+
+# review identifiers in the style the boards publish ("CYSUR 4 2019", "WG S71 2023"), each with
+# SYN- in front so that no synthetic identifier can be mistaken for a real review
+SYNTHETIC_PREFIX = "SYN-"
 BOARD_ID_PREFIX = {"NWSB": "NWSB", "MWW": "CYSUR", "WGSB": "WG", "CTM": "CTM", "CAV": "CV", "GWENT": "GWENT"}
 
 
