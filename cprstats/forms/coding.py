@@ -459,6 +459,7 @@ def code_reviews(
         shown = [safe_header(c) for c in forms.columns]
         raise ParameterError(f"keep_columns names {missing_keep}, which the forms do not have; columns: {shown}")
 
+    forms = cb.upgrade_forms(forms)  # former column names and moved values (codebook aliases, movedFrom)
     words = vocabulary(cb)
     probs = _Problems(forms, words)
     n = len(forms)

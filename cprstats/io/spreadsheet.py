@@ -352,7 +352,7 @@ def write_xlsx(
     return save_workbook(wb, path)
 
 
-_PLAIN_NUMBER = re.compile(r"-?(\d+)(?:\.(\d+))?(%?)")
+_TEXT_NUMBER = re.compile(r"-?(\d+)(?:\.(\d+))?(%?)")
 
 
 def _text_number(value: Any) -> tuple[float | int, str] | None:
@@ -363,7 +363,7 @@ def _text_number(value: Any) -> tuple[float | int, str] | None:
     """
     if not isinstance(value, str):
         return None
-    m = _PLAIN_NUMBER.fullmatch(value.strip())
+    m = _TEXT_NUMBER.fullmatch(value.strip())
     if m is None or (len(m.group(1)) > 1 and m.group(1).startswith("0")):
         return None  # not a number, or a code with a leading zero
     decimals = len(m.group(2) or "")

@@ -38,6 +38,7 @@ import pandas as pd
 from cprstats._version import __version__
 from cprstats.codebook.i18n import format_count, strings
 from cprstats.codebook.model import Codebook, resolve
+from cprstats.datasets.loader import with_window
 from cprstats.disclosure.policy import DisclosurePolicy
 from cprstats.errors import ParameterError
 from cprstats.io import escape_html as esc
@@ -341,7 +342,11 @@ def facts(report: ReportLike) -> list[tuple[str, str, str]]:
     versions = t("report.versions", lang, version=__version__, codebook=cb.name, codebook_version=cb.version)
     out = [
         ("region", t("report.fact.region", lang), _region_label(report.region, lang, cb)),
-        ("period", t("report.fact.period", lang), _capital(_period_label(report.period, lang, cb))),
+        (
+            "period",
+            t("report.fact.period", lang),
+            _capital(with_window(_period_label(report.period, lang, cb), getattr(report, "window", None), lang)),
+        ),
         ("produced", t("report.fact.produced", lang), format_date(report.produced, lang)),
         ("data", t("report.fact.data", lang), _capital(src)),
         ("checksum", t("report.fact.checksum", lang), report.data_sha256[:12]),

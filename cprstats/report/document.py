@@ -58,7 +58,15 @@ import cprstats.report.figures as figures
 from cprstats._version import __version__
 from cprstats.codebook.i18n import format_percent
 from cprstats.codebook.model import Codebook, check_lang, resolve
-from cprstats.datasets.loader import infer_by, load_data, protect, scope_data, source_text
+from cprstats.datasets.loader import (
+    infer_by,
+    load_data,
+    protect,
+    resolve_window,
+    scope_data,
+    source_text,
+    with_window,
+)
 from cprstats.disclosure.auditing import Published, protect_together
 from cprstats.disclosure.policy import DisclosurePolicy, disclosure_policy
 from cprstats.disclosure.suppression import comparison_as_counts
@@ -286,8 +294,9 @@ class Report:
         self._policies = {None: self.policy}
         self.output_dir = None if output_dir is None else Path(output_dir)
         self._full = full
-        self.window, self.anchor = window, anchor
-        self.data = scope_data(full, region=region, period=period, window=window, anchor=anchor, codebook=self.codebook)
+        self.window = resolve_window(window, anchor=anchor, codebook=self.codebook)  # a Window, or None
+        self.anchor = None if self.window is None else self.window.anchor
+        self.data = scope_data(full, region=region, period=period, window=self.window, codebook=self.codebook)
         self.synthetic = bool(full.attrs.get("synthetic"))
         self.data.attrs["synthetic"] = self.synthetic
         self.source = source_text(data if not isinstance(data, pd.DataFrame) else full)
@@ -369,7 +378,8 @@ class Report:
     # ------------------------------------------------------------------ title block
     def scope_label(self) -> str:
         """ "All Wales" or the board's name, then the period, in the report's language."""
-        return scope_label(self.region, self.period, lang=self.lang, codebook=self.codebook)
+        scope = scope_label(self.region, self.period, lang=self.lang, codebook=self.codebook)
+        return with_window(scope, self.window, self.lang)
 
     @_shows_texts
     def intro(self, title: str | None = None) -> Block:
@@ -576,12 +586,12 @@ class Report:
     @property
     def wales_data(self) -> pd.DataFrame:
         """All Wales in this report's period: for boards side by side, or a region against the rest."""
-        return scope_data(self._full, region="wales", period=self.period, codebook=self.codebook)
+        return scope_data(self._full, region="wales", period=self.period, window=self.window, codebook=self.codebook)
 
     @property
     def region_data(self) -> pd.DataFrame:
         """This report's region in every period: for comparing the periods themselves."""
-        return scope_data(self._full, region=self.region, period="all", codebook=self.codebook)
+        return scope_data(self._full, region=self.region, period="all", window=self.window, codebook=self.codebook)
 
     @property
     def wales_data_all_periods(self) -> pd.DataFrame:
@@ -637,6 +647,7 @@ class Report:
             "notebook": self.notebook,
             "region": self.region,
             "period": self.period,
+            "window": None if self.window is None else self.window.record(),
             "lang": self.lang,
             "threshold": self.threshold,
             "suppress": self._suppress,

@@ -245,6 +245,9 @@ def _published(rep: ViewReport, source: str) -> pd.DataFrame:
 
 
 def _statement_label(cb: Codebook, rec: dict, lang: str) -> str:
+    own = rec.get(f"label_{lang}")
+    if isinstance(own, str) and own:
+        return own
     var = str(rec["variable"])
     if not var or not cb.knows(var):
         return str(rec["statement"])
@@ -264,6 +267,8 @@ def _value(x: Any, unit: str, lang: str) -> str:
         return t("marker.not_available", lang)
     if unit == "percent":
         return format_percent(float(x) / 100, lang, 1)
+    if unit == "year":
+        return f"{float(x):.0f}"  # a year, never "2,017"
     return format_number(float(x), lang, 0 if float(x).is_integer() else 1)
 
 
@@ -298,6 +303,8 @@ def published_view(rep: ViewReport, source: str, *, name: str, caption: str | No
     data.loc[hide, ["computed", "difference", "numerator"]] = np.nan
     caption = caption or t(f"published.caption.{source}", lang)
     notes = [t(f"published.note.{source}", lang)]
+    if res.attrs.get("note"):
+        notes.append(t(res.attrs["note"], lang))  # on synthetic data: the check validates the machinery
     if rep.synthetic:
         notes.append(t("footnote.synthetic", lang))
     if any(hide):

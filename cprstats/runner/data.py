@@ -22,7 +22,7 @@ import pandas as pd
 
 from cprstats.codebook.model import Codebook, resolve
 from cprstats.datasets.linked import code_linked_beside
-from cprstats.datasets.loader import load_data
+from cprstats.datasets.loader import load_data, scope_data
 from cprstats.errors import ParameterError
 from cprstats.io.datapackage import dataset_to_text, write_dataset
 from cprstats.io.linked_package import add_linked_tables
@@ -156,7 +156,9 @@ def _example_checksum(frame: pd.DataFrame) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def scope_size(frame: pd.DataFrame | None, region: str, period: str) -> int | None:
+def scope_size(
+    frame: pd.DataFrame | None, region: str, period: str, *, window: Any = None, anchor: str | None = None
+) -> int | None:
     """How many children (rows) the data has for a region and period, or None if unknown.
 
     Examples
@@ -167,6 +169,8 @@ def scope_size(frame: pd.DataFrame | None, region: str, period: str) -> int | No
     """
     if frame is None or "board" not in frame or "period" not in frame:
         return None
+    if window is not None:
+        return len(scope_data(frame, region=region, period=period, window=window, anchor=anchor))
     keep = pd.Series(True, index=frame.index)
     if region != "wales":
         keep &= frame["board"].astype("string").eq(region).fillna(False).astype(bool)

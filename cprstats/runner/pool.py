@@ -452,7 +452,8 @@ def execute_jobs(
     report = Progress(len(targets) * len(opts.notebooks), progress)
     for region, period in targets:
         params = _parameters(source, region, period, opts)
-        n = scope_size(source.frame, region, period)
+        job_period, job_window = opts.notebook_period(period)
+        n = scope_size(source.frame, region, job_period, window=job_window, anchor=getattr(opts, "anchor", None))
         restricted = bool(getattr(opts, "restricted", False))
         notebooks = opts.notebooks_for(region) if hasattr(opts, "notebooks_for") else opts.notebooks
         base[(region, period)] = {
