@@ -89,7 +89,9 @@ def test_forms_pass_validate(capsys):
     from cprstats.cli import main
 
     assert main(["validate", str(SHIPPED["forms_csv"])]) == 0
-    assert "160 subject children in 157 reviews; no problems found" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "160 subject children in 157 reviews" in out and "no problems found" in out
+    assert "rows of recommendations" in out and "rows of process" in out  # the linked forms beside them
 
 
 def test_forms_mix_codes_labels_and_lists():

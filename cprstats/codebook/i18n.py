@@ -18,7 +18,7 @@ Examples
 >>> t("heading.count", lang="cy")
 'Nifer'
 >>> t("footnote.small_denominator", threshold=5)
-'Percentages and intervals are not shown where the denominator is under 5.'
+'A denominator under 5 is hidden (*), together with every count of its group.'
 >>> format_percent(12 / 33, lang="cy")
 '36.4%'
 >>> format_month("2020-03", lang="cy")

@@ -63,8 +63,8 @@ def table_schema(
     >>> s = table_schema()
     >>> s["primaryKey"], s["fields"][0]["name"]
     (['review_id', 'child_no'], 'review_id')
-    >>> [f for f in s["fields"] if f["name"] == "cv_neglect"][0]["title"]
-    'Child vulnerabilities: Neglect'
+    >>> [f for f in s["fields"] if f["name"] == "harm_neglect"][0]["title"]
+    'Harm experienced: Neglect'
     """
     check_lang(lang)
     cb = resolve(codebook)
@@ -246,7 +246,7 @@ def read_dataset(
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "saved_with_pandas.csv"
     >>> data.to_csv(out, index=False)
     >>> back = read_dataset(out)
-    >>> back["toxic_trio"].dtype.name, back["outcome"].dtype.name, back.equals(data)
+    >>> back["parental_adversities_all_three"].dtype.name, back["outcome"].dtype.name, back.equals(data)
     ('boolean', 'category', True)
     """
     cb = resolve(codebook)

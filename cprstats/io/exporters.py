@@ -107,9 +107,9 @@ def labelled(
     >>> import cprstats
     >>> cb = cprstats.load_codebook()
     >>> df = pd.DataFrame({"outcome": pd.Categorical(["death", None], categories=cb.field("outcome").codes),
-    ...                    "cv_neglect": pd.array([True, pd.NA], dtype="boolean")})
+    ...                    "harm_neglect": pd.array([True, pd.NA], dtype="boolean")})
     >>> frame, labels, values, measure = labelled(df, lang="cy")
-    >>> frame["outcome"].tolist(), values["outcome"][1.0], values["cv_neglect"][1.0]
+    >>> frame["outcome"].tolist(), values["outcome"][1.0], values["harm_neglect"][1.0]
     ([1.0, nan], 'Marwolaeth', 'Ie')
     """
 

@@ -64,10 +64,12 @@ def level_label(
     the variable's title is put first ("Outcome: Death"). A boolean's ``"true"`` row is the
     variable's title; variables and values the codebook does not know are shown as they are.
 
-    >>> level_label("child_vulnerabilities", "neglect", lang="cy")
+    >>> level_label("harm_experienced", "neglect", lang="cy")
     'Esgeulustod'
-    >>> level_label("outcome", "death", alone=False), level_label("toxic_trio", "true")
-    ('Outcome for the child: Death', 'All three "toxic trio" factors')
+    >>> level_label("outcome", "death", alone=False)
+    'Outcome for the child: Death'
+    >>> level_label("parental_adversities_all_three", "true")
+    'All three parental adversities (domestic abuse, mental ill-health, substance use)'
     """
     cb = resolve(codebook)
     var, lev = str(variable), str(level)

@@ -79,9 +79,9 @@ def codebook_text(codebook: Codebook, variable: str, value: Any = None) -> tuple
     """Where a codebook label sits and its `Text`, as `Codebook.label` would find it; None if it has none.
 
     >>> from cprstats.codebook.model import load_codebook
-    >>> where, text = codebook_text(load_codebook(), "cv_neglect")
+    >>> where, text = codebook_text(load_codebook(), "harm_neglect")
     >>> where, text.cy
-    ('child_vulnerabilities.neglect', 'Esgeulustod')
+    ('harm_experienced.neglect', 'Esgeulustod')
     """
     try:
         if variable in codebook.fields:
