@@ -39,6 +39,16 @@ RESTRICTED = False    # True: unsuppressed, marked OFFICIAL-SENSITIVE, for a clo
 OUTPUT_DIR = "."      # where this notebook writes its figures/, tables/ and report.json
 AS_AT = None          # the month the data are "as at" (YYYY-MM); None: the latest month in the data
 
+# %% tags=["injected-parameters"]
+# Parameters
+DATA = "wales"
+LANG = "en"
+OUTPUT_DIR = "../outputs/wales/all"
+PERIOD = "all"
+REGION = "wales"
+SUPPRESS = None
+THRESHOLD = 5
+
 # %% tags=["remove-cell"]
 import cprstats
 from cprstats.datasets.linked import load_linked
