@@ -425,8 +425,27 @@ def heading_block(key: str, level: int = 2, *, lang: str = "en") -> Block:
 
 
 # ------------------------------------------------------------ captions
-def _unit_words(codebook: Codebook) -> str | None:
-    key = f"caption.unit.{getattr(codebook, 'unit', 'child')}"
+def table_unit(table: pd.DataFrame) -> str | None:
+    """The unit a tidy table counts (``"review"``, ``"child"``, ``"first_child"``) when it is one, else None.
+
+    >>> table_unit(pd.DataFrame({"unit": ["review", "review"]})), table_unit(pd.DataFrame({"n": [1]}))
+    ('review', None)
+    """
+    if "unit" not in table:
+        return None
+    units = {str(u) for u in pd.unique(table["unit"]) if isinstance(u, str) and u}
+    return units.pop() if len(units) == 1 else None
+
+
+def unit_key(key: str, table: pd.DataFrame) -> str:
+    """``key`` + ``".review"`` when ``table`` counts reviews and that text exists, else ``key``."""
+    review = f"{key}.review"
+    return review if table_unit(table) == "review" and review in strings() else key
+
+
+def _unit_words(codebook: Codebook, table: pd.DataFrame | None = None) -> str | None:
+    unit = table_unit(table) if table is not None else None
+    key = f"caption.unit.{unit or getattr(codebook, 'unit', 'child')}"
     return key if key in strings() else None
 
 
@@ -445,8 +464,8 @@ def denominator_text(table: pd.DataFrame, lang: str, codebook: Codebook | None =
     if ns.empty:
         return None
     low, high = int(ns.min()), int(ns.max())
-    unit_key = _unit_words(resolve(codebook))
-    unit = t(unit_key, lang) if unit_key else ""
+    words = _unit_words(resolve(codebook), table)
+    unit = t(words, lang) if words else ""
     if low == high:
         text = t("caption.n_one", lang, n=format_count(low, lang), unit=unit)
     else:
@@ -505,10 +524,10 @@ def default_caption(
     names = _variables(table)
     items = ", ".join(label(cb, v, lang=lang) if cb.knows(v) else v for v in names)
     if comparison:
-        measure = t("caption.table.comparison", lang)
+        measure = t(unit_key("caption.table.comparison", table), lang)
     else:
         cells = "percent" if style == "percent_ci" else style  # the intervals are said after the groups
-        measure = _by_phrase(t(f"caption.table.{cells}", lang), by, lang, cb)
+        measure = _by_phrase(t(unit_key(f"caption.table.{cells}", table), lang), by, lang, cb)
         if style == "percent_ci":
             measure = f"{measure}, {t('caption.ci', lang, level=_ci_level(table))}"
     head = f"{items}: {measure}" if items else _capital(measure)
@@ -538,7 +557,7 @@ def figure_caption(table: pd.DataFrame, report: ReportLike, *, kind: str, by: st
         measure = t("caption.figure.difference", lang, level=_ci_level(table))
     else:
         recorded = _recorded(_variables(table), cb)
-        measure = t("caption.figure.recorded" if recorded else "caption.figure.categories", lang)
+        measure = t(unit_key("caption.figure.recorded" if recorded else "caption.figure.categories", table), lang)
         if kind == "grouped_bar":
             measure = _by_phrase(measure, by, lang, cb)
     return _parts(measure, report.scope_label(), denominator_text(table, lang, cb))

@@ -247,6 +247,12 @@ def _values(ax, plot: pd.DataFrame, y: np.ndarray, width: float, cap: float) -> 
     return (float(ends.max()) if len(ends) else 0.0), bool(zero.any())
 
 
+def _axis_label(stats: pd.DataFrame, lang: str) -> str:
+    """ "Percentage of reviews" for a table that counts reviews, else "Percentage of children"."""
+    units = set(pd.unique(stats["unit"])) if isinstance(stats, pd.DataFrame) and "unit" in stats else set()
+    return t("figure.axis.percent.review" if units == {"review"} else "figure.axis.percent", lang)
+
+
 def bar(
     stats: pd.DataFrame,
     *,
@@ -320,7 +326,7 @@ def bar(
         )
         top, zero = _values(ax, plot, np.arange(len(plot)), 1.1, 3)
         ax.set(ylabel="", yticks=range(len(labels)), yticklabels=labels, ylim=(len(labels) - 0.5, -0.5))
-        percent_axis(ax, top, lang, xlabel)
+        percent_axis(ax, top, lang, xlabel or _axis_label(stats, lang))
         finish(
             fig,
             ax,
@@ -426,7 +432,7 @@ def grouped_bar(
             end, zeros = _values(ax, sub, y, 1.0, 2)
             top, zero = max(top, end), zero or zeros
         ax.set(ylabel="", yticks=range(len(labels)), yticklabels=labels, ylim=(len(labels) - 0.5, -0.5))
-        percent_axis(ax, top, lang, xlabel)
+        percent_axis(ax, top, lang, xlabel or _axis_label(stats, lang))
         # the legend sits between the title and the bars; the title is lifted above it
         ncols = min(ng, 3) if max(len(n) for n in names) <= 20 else 1
         rows = [names[i : i + ncols] for i in range(0, ng, ncols)]

@@ -319,7 +319,8 @@ def footnotes(
     if cell != "count" and any(v in cb.fields and cb.fields[v].kind == "multi" for v in variables):
         notes.append(t("footnote.multi_response", lang))
     if cell != "count":
-        notes.append(t("footnote.denominator", lang))
+        units = set(pd.unique(table["unit"])) if "unit" in table else set()
+        notes.append(t("footnote.denominator.review" if units == {"review"} else "footnote.denominator", lang))
     if table.attrs.get("synthetic"):
         notes.append(t("footnote.synthetic", lang))
     return notes

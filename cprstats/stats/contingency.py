@@ -15,7 +15,7 @@ Independence (`fisher_exact_p`, `table_test`, `independence_test`)
     their completions are as or more extreme; only the others are carried on. "As or more extreme"
     uses R's tolerances: relative 1e-7 for a 2 x 2 table and 3.45254e-7 on the log scale (FEXACT's
     ``tol``) otherwise, so ties are counted as R counts them; p-values agree with ``fisher.test`` to
-    about 1e-10 (tests/test_reference_r.py).
+    about 1e-10 (tests/stats/test_reference_r.py).
 
     Coverage: the 2 x k tables of this field (up to 7 groups, N up to 1,000 reviews and beyond)
     take milliseconds. r x c tables with a few levels take up to a few seconds while they are

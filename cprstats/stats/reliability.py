@@ -511,7 +511,7 @@ def _one(col, ta, tb, cb, ci_level) -> dict[str, Any]:
     np.add.at(table, (codes[: len(ta)], codes[len(ta) :]), 1.0)
     stats = kappa_from_table(table, ci_level=ci_level, k=k if k else max(len(levels), 1))
     # With two coders the units with one value are not pairable: alpha from the complete pairs'
-    # table is Krippendorff's (2011) alpha with missing values (tests/test_kappa.py checks both).
+    # table is Krippendorff's (2011) alpha with missing values (tests/stats/test_kappa.py checks both).
     alpha = alpha_from_table(table)
     note = pd.NA
     if stats["n"] == 0:

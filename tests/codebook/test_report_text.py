@@ -2,7 +2,7 @@
 
 The report layer's strings used to live in ``cprstats/report/assets/report_strings.yaml``; they are now
 in ``cprstats/codebook/strings.yaml`` with every other UI string (the checks that each has English and
-Welsh with the same placeholders are in tests/test_i18n.py and tests/test_bilingual.py).
+Welsh with the same placeholders are in tests/codebook/test_i18n.py and tests/codebook/test_bilingual.py).
 """
 
 from __future__ import annotations

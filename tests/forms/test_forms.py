@@ -19,7 +19,7 @@ import pytest
 import cprstats
 from cprstats.errors import FormsError
 
-FORMS = Path(__file__).parent / "data" / "forms"
+FORMS = Path(__file__).parents[1] / "data" / "forms"
 
 
 # --------------------------------------------------------------------------- CSV

@@ -1,7 +1,7 @@
 """Tests for the broadened identifier patterns of cprstats.forms.identifiers (issue 14).
 
 Each pattern has cases it must find and near-misses it must leave alone. No real person's data
-appears here; the reference values are the same as in tests/test_identifiers.py:
+appears here; the reference values are the same as in tests/forms/test_identifiers.py:
 
 * NHS numbers: 943 476 5919 is the example number of NHS documentation (check digit worked by
   hand there: 299 mod 11 = 2, 11 - 2 = 9); 943 476 5918 fails the modulus-11 check.

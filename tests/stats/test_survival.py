@@ -37,7 +37,7 @@ from cprstats.errors import ParameterError
 from cprstats.forms.linked import code_linked
 from cprstats.stats import survival as sv
 
-HERE = Path(__file__).resolve().parent / "data" / "linked"
+HERE = Path(__file__).resolve().parents[1] / "data" / "linked"
 
 
 def _durations(time, event, group="all", variable="time_to_closure") -> pd.DataFrame:

@@ -42,7 +42,7 @@ from cprstats.io.refiqda import (
     write_qdc,
 )
 
-XSD = Path(__file__).parent / "data" / "refiqda" / "Project.xsd"
+XSD = Path(__file__).parents[1] / "data" / "refiqda" / "Project.xsd"
 GUID = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
 # Every multi-response variable coded from the review's text (issue 17: themes, learning points, child
 # vulnerabilities, parental risks, agencies, good practice, Covid-19 factors, and any the codebook adds,

@@ -47,7 +47,7 @@ try:
 except ImportError:  # pragma: no cover - /proc instead
     psutil = None
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]
 NB_DIR = HERE / "data" / "notebooks"
 FORMS = NB_DIR / "forms.csv"
 LINUX = Path("/proc/self/environ").is_file()

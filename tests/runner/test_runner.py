@@ -34,7 +34,7 @@ from cprstats.cli import main
 from cprstats.errors import CodingError, ParameterError
 from cprstats.runner.options import notebook_source
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]
 NB_DIR = HERE / "data" / "notebooks"
 FORMS = NB_DIR / "forms.csv"
 HAS_HTML = (Path(cprstats.__file__).parent / "report" / "page.py").is_file()

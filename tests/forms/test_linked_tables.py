@@ -26,8 +26,8 @@ from cprstats.forms.linked_template import add_linked_sheets
 from cprstats.io import write_xlsx
 from cprstats.io.linked_package import add_linked_tables, linked_schema, read_linked_table
 
-HERE = Path(__file__).resolve().parent / "data" / "linked"
-REPO = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parents[1] / "data" / "linked"
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -500,7 +500,7 @@ def test_cprstats_validate_and_code_check_the_linked_forms_beside_the_reviews(tm
     import subprocess
     import sys
 
-    fixture = Path(__file__).resolve().parent / "data" / "linked"
+    fixture = Path(__file__).resolve().parents[1] / "data" / "linked"
     shutil.copy(fixture / "reviews_forms.csv", tmp_path / "reviews_forms.csv")
     shutil.copy(fixture / "recommendations_bad.csv", tmp_path / "recommendations.csv")
 

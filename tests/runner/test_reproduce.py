@@ -25,7 +25,7 @@ from cprstats.cli import main
 from cprstats.errors import ParameterError
 from cprstats.runner.reproduction import DEFAULTS, PAIRING, check_pairs, reproduce
 
-NB_DIR = Path(__file__).parent / "data" / "notebooks"
+NB_DIR = Path(__file__).parents[1] / "data" / "notebooks"
 
 
 def _as_source(ipynb: Path, py: Path) -> Path:

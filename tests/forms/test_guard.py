@@ -166,7 +166,7 @@ def test_identifier_values_are_found_and_masked(value, kind):
 
 @pytest.mark.parametrize("value", ["943 476 5918", "401 023 2136", "1234567890"])
 def test_ten_digit_numbers_with_wrong_check_digit_pass(value):
-    # check digits worked by hand in tests/test_identifiers.py
+    # check digits worked by hand in tests/forms/test_identifiers.py
     d = clean()
     d["note"] = [value, "", ""]
     assert guard.find_identifiers(forms(d)).empty

@@ -17,7 +17,7 @@ import cprstats
 from cprstats.errors import CodingError, ParameterError
 from cprstats.forms.coding import NO_WORDS, YES_WORDS, normalise
 
-FORMS = Path(__file__).parent / "data" / "forms"
+FORMS = Path(__file__).parents[1] / "data" / "forms"
 
 
 def _problems(forms, **kw):

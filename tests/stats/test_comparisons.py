@@ -220,7 +220,7 @@ def test_risk_ratio_with_zero_counts():
 
 def test_six_boards_get_the_exact_test_equal_to_r():
     # R 4.2.2: fisher.test(rbind(x, n - x))$p.value with x = c(12, 5, 9, 3, 8, 6),
-    # n = c(30, 22, 28, 18, 27, 25) (150 reviews): 0.588161602973519 (tests/test_reference_r.py)
+    # n = c(30, 22, 28, 18, 27, 25) (150 reviews): 0.588161602973519 (tests/stats/test_reference_r.py)
     boards = dict(zip("ABCDEF", zip([12, 5, 9, 3, 8, 6], [30, 22, 28, 18, 27, 25])))
     row = compare(_frame(boards), "flag", by="grp").iloc[0]
     assert row.test == "fisher_freeman_halton_exact" and math.isnan(row.p_value_se)

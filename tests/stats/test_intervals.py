@@ -213,7 +213,7 @@ def test_large_tables_use_the_exact_interval_too():
     assert (est, low, high) == pytest.approx((woolf, woolf * math.exp(-z * se), woolf * math.exp(z * se)), rel=1e-3)
     # ... but not on a large table with one small cell, where Woolf's 0.000139 to 0.000802 is wrong:
     # R 4.2.2, fisher.test(matrix(c(5, 6000, 9995, 4000), 2)) with its uniroot calls at tol = 1e-13
-    # (tests/test_reference_r.py): estimate 0.0003335832159, interval 0.000108191247 to 0.0007798118501.
+    # (tests/stats/test_reference_r.py): estimate 0.0003335832159, interval 0.000108191247 to 0.0007798118501.
     est, low, high, how = odds_ratio_ci(5, 9995, 6000, 4000)
     assert (est, low, high) == pytest.approx((0.0003335832159, 0.000108191247, 0.0007798118501), rel=1e-9)
 

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from jupytext.compare import compare
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = ROOT / "notebooks"
 SOURCES = sorted(NOTEBOOK_DIR.glob("*.py"))
 EXECUTED = sorted(NOTEBOOK_DIR.glob("*.ipynb"))

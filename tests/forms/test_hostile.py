@@ -36,10 +36,10 @@ import cprstats
 import cprstats.io as safeio
 from cprstats import errors
 
-HOSTILE = Path(__file__).parent / "data" / "hostile"
+HOSTILE = Path(__file__).parents[1] / "data" / "hostile"
 MANIFEST = yaml.safe_load((HOSTILE / "manifest.yaml").read_text(encoding="utf-8"))
 PWNED = Path(tempfile.gettempdir()) / "cprstats-hostile-pwned"  # what python_tag*.yaml would create
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _call(case: dict):

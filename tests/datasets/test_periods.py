@@ -20,7 +20,7 @@ from cprstats.datasets.loader import apply_window, is_window, resolve_window, sc
 from cprstats.errors import CodebookError, ParameterError
 from cprstats.runner.options import check_options
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

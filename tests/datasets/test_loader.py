@@ -27,7 +27,7 @@ from cprstats.io import write_xlsx
 from cprstats.io.datapackage import read_dataset
 from cprstats.runner.data import prepare_data
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]
 FORMS = HERE / "data" / "forms"
 REPO = HERE.parent
 

@@ -22,7 +22,7 @@ import pytest
 import cprstats
 from cprstats.synth.generator import AS_AT, SEED, wales_forms, write_forms, write_shipped
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SHIPPED = {  # file written by write_shipped -> the committed file it must equal byte for byte
     "forms_csv": REPO / "data/raw/wales_forms.csv",
     "forms_xlsx": REPO / "data/raw/wales_forms.xlsx",

@@ -22,7 +22,7 @@ import pytest
 from cprstats import __version__
 from cprstats.cli import COMMANDS, main
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]
 BAD = HERE / "data" / "bad"
 FORMS = HERE / "data" / "forms"
 

@@ -1,5 +1,5 @@
 """Tests for cprstats.stats.reliability: the per-variable agreement table, disagreements and summary
-on small synthetic double-coded forms (the statistics themselves: tests/test_kappa.py).
+on small synthetic double-coded forms (the statistics themselves: tests/stats/test_kappa.py).
 
 All review data here are synthetic.
 """

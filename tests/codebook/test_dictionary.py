@@ -18,7 +18,7 @@ from cprstats.cli import main
 from cprstats.codebook.dictionary import data_dictionary, untranslated
 from cprstats.errors import ParameterError
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 @pytest.fixture(scope="module")

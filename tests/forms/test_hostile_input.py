@@ -5,7 +5,7 @@ formula, a user's mistake must never show a traceback, hostile files must not ex
 time, and nothing may be silently dropped.
 
 Every identifier here is a synthetic value that belongs to nobody (see
-tests/test_identifier_patterns.py for where each comes from): the NHS documentation example
+tests/forms/test_identifier_patterns.py for where each comes from): the NHS documentation example
 number 943 476 5919, Ofcom's drama numbers 07700 900123 and 029 2018 0123, the made-up postcode
 CF10 1AA, example.org (RFC 2606), and made-up names and streets. Each test that could print or
 save one checks that it appears in no output, message or file.

@@ -139,7 +139,7 @@ def test_cprstats_run_carries_the_codebook_into_every_report(custom, lang, tmp_p
     import sys
     from pathlib import Path
 
-    repo = Path(__file__).resolve().parent.parent
+    repo = Path(__file__).resolve().parents[2]
     out = tmp_path / "out"
     args = [sys.executable, "-m", "cprstats", "run", "--region", "wales", "--notebook", "03_themes_and_learning"]
     args += ["--notebook-dir", str(repo / "notebooks"), "--lang", lang, "--codebook", str(custom)]

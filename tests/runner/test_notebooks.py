@@ -2,7 +2,7 @@
 notebook for two parameter sets other than the committed defaults.
 
 Each notebook is a jupytext percent-format source ``notebooks/NAME.py`` (what the runner executes)
-paired with its committed executed ``NAME.ipynb``; tests/test_notebook_pairs.py checks that the two
+paired with its committed executed ``NAME.ipynb``; tests/runner/test_notebook_pairs.py checks that the two
 agree, so the shape is checked on the source and the outputs on the executed copy.
 
 nbval (``make test``'s second step) re-runs the committed notebooks with their defaults and
@@ -26,7 +26,7 @@ import pytest
 import cprstats
 from cprstats.codebook.i18n import t
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NAMES = [p.stem for p in NOTEBOOKS]
 SOURCES = sorted((ROOT / "notebooks").glob("*.py"))
