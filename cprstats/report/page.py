@@ -84,7 +84,7 @@ def _marking_html(marking: str | None, where: str) -> str:
 def page_shell(body: str, *, title: str, lang: str, marking: str | None = None) -> str:
     """A complete HTML page around ``body`` (already safe HTML): shell, inline CSS, skip link, ``<main>``.
 
-    Also importable as ``page`` (its earlier name). A ``marking`` (a restricted report's
+    A ``marking`` (a restricted report's
     "OFFICIAL-SENSITIVE: not for circulation") heads the page, is repeated at its foot and
     begins its ``<title>``.
 

@@ -72,14 +72,16 @@ def _serious(result: dict) -> list[str]:
     ]
 
 
-def _report(tmp: Path, lang: str) -> Path:
+def _report(tmp: Path, lang: str, restricted: bool = False) -> Path:
     """A report page made like a notebook's: title block, a wide table by board, a figure, through nbconvert."""
     import nbformat
     from nbformat import v4
 
     from cprstats.report.page import notebook_to_html
 
-    rep = cprstats.Report(data="wales", region="wales", lang=lang, notebook="a11y")
+    rep = cprstats.Report(
+        data="wales", region="MWW" if restricted else "wales", lang=lang, notebook="a11y", restricted=restricted
+    )
     blocks = [
         rep.intro(),
         rep.heading("children"),
@@ -97,14 +99,15 @@ def _report(tmp: Path, lang: str) -> Path:
         )
         for b in blocks
     ]
-    nbformat.write(v4.new_notebook(cells=cells), tmp / f"report_{lang}.ipynb")
-    return notebook_to_html(tmp / f"report_{lang}.ipynb", tmp / f"report_{lang}.html", lang=lang)
+    stem = f"report_{lang}" + ("_restricted" if restricted else "")
+    nbformat.write(v4.new_notebook(cells=cells), tmp / f"{stem}.ipynb")
+    return notebook_to_html(tmp / f"{stem}.ipynb", tmp / f"{stem}.html", lang=lang, restricted=restricted)
 
 
 def test_reports_and_index_have_no_serious_violation(tmp_path):
     from cprstats.report.page import index_html
 
-    pages = [_report(tmp_path, "en"), _report(tmp_path, "cy")]
+    pages = [_report(tmp_path, "en"), _report(tmp_path, "cy"), _report(tmp_path, "cy", restricted=True)]
     runs = [
         {"region": "wales", "period": "all", "notebook": "report", "status": "ok", "html": "report_cy.html"},
         {"region": "MWW", "period": "pre_covid", "notebook": "report", "status": "failed", "html": None},
@@ -116,7 +119,8 @@ def test_reports_and_index_have_no_serious_violation(tmp_path):
         assert not result["blocked"], result["blocked"]  # nothing fetched from the network
         assert len(result["passes"]) > 20  # axe ran its rules on a real page
     assert status == 0
-    assert [r["lang"] for r in results] == ["en", "cy", "cy"]
+    assert [r["lang"] for r in results] == ["en", "cy", "cy", "cy"]
+    assert "SWYDDOGOL" in pages[2].read_text(encoding="utf-8") or "OFFICIAL" in pages[2].read_text(encoding="utf-8")
     assert "scrollable-region-focusable" in results[0]["passes"]  # the wide table can be scrolled by keyboard
     assert {"image-alt", "document-title", "html-has-lang", "heading-order"} <= set(results[1]["passes"])
 
