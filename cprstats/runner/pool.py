@@ -447,7 +447,8 @@ def execute_jobs(
         "started": now_iso(),
         "jobs": opts.jobs,
         "notebook_dir": _where(opts.notebook_dir),
-        "kernel": {"name": KERNEL_NAME, "python": sys.executable},
+        # the interpreter by name and version, never its local path (manifests are circulated)
+        "kernel": {"name": KERNEL_NAME, "python": f"{Path(sys.executable).name} {sys.version.split()[0]}"},
     }
     report = Progress(len(targets) * len(opts.notebooks), progress)
     for region, period in targets:
