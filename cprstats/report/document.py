@@ -602,7 +602,10 @@ class Report:
         """This region against the rest of Wales; for the all-Wales report, a joint test across the boards."""
 
         groups = None if self.region == "wales" else [self.region]
-        return compare(self.wales_data, variables, by="board", groups=groups, codebook=self.codebook, **options)
+        out = compare(self.wales_data, variables, by="board", groups=groups, codebook=self.codebook, **options)
+        out.attrs["by"] = "board"  # so the view adds the census caveat: boards are not a league table
+        out.attrs["min_group"] = options.get("min_group", out.attrs.get("min_group"))
+        return out
 
     @_shows_texts
     def comparison(

@@ -25,6 +25,7 @@ from cprstats.io import write_csv, write_text, write_xlsx
 from cprstats.report.blocks import Block, ReportLike, default_caption, html_table
 from cprstats.report.tables import footnotes
 from cprstats.report.wording import label, t
+from cprstats.stats.comparisons import MIN_GROUP
 
 __all__ = [
     "comparison_view",
@@ -230,6 +231,11 @@ def comparison_view(
     shown = pd.DataFrame(rows)
     adjust = str(safe["adjust"].dropna().iloc[0]) if safe["adjust"].notna().any() else "none"
     notes = _notes(rep, safe) + [t(f"footnote.adjust_{adjust}", lang)]
+    if "note" in safe and safe["note"].astype("string").eq("small_group").fillna(False).any():
+        floor = safe.attrs.get("min_group") or MIN_GROUP
+        notes.append(t("note.small_group", lang, min_group=floor))  # why some rows have no test
+    if by in ("board", "local_authority") or str(safe.attrs.get("by")) in ("board", "local_authority"):
+        notes.append(t("caveat.census", lang))  # board comparisons are not a league table
     if caption is None:
         caption = default_caption(safe, rep, comparison=True)
     number = rep.caption_number("table", name)

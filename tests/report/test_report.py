@@ -219,3 +219,14 @@ def test_heading_uses_ui_strings():
     assert rep.heading("children").html == "<h2>Y plant</h2>"
     with pytest.raises(ParameterError, match="level=1"):
         rep.heading("children", level=1)
+
+
+@pytest.mark.parametrize("region, lang", [("MWW", "en"), ("GWENT", "cy"), ("wales", "en")])
+def test_a_board_comparison_carries_the_census_caveat(region, lang):
+    # issue 15: reviews are a census shaped by each board's decision to commission one, not a league table
+    from cprstats.codebook.i18n import t
+    from cprstats.io import escape_html
+
+    rep = cprstats.Report(data="wales", region=region, lang=lang, notebook="caveat")
+    html = rep.comparison(rep.compare_region(["outcome"]), name="vs_rest")._repr_html_()
+    assert escape_html(t("caveat.census", lang))[:60] in html
