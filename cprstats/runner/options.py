@@ -33,13 +33,13 @@ A window of months: its jobs get ``PERIOD`` and ``WINDOW`` and a folder named af
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cprstats._checks import did_you_mean
 from cprstats.codebook.model import LANGUAGES, resolve
 from cprstats.datasets.loader import is_window, resolve_window
 from cprstats.disclosure.suppression import MIN_THRESHOLD
@@ -159,12 +159,7 @@ class RunOptions:
 
 
 def _hint(value: Any, allowed: Sequence[str]) -> str:
-    if isinstance(value, str):
-        same_case = [a for a in allowed if a.lower() == value.lower()]
-        near = same_case or difflib.get_close_matches(value, list(allowed), n=1)
-        if near:
-            return f" (did you mean {near[0]!r}?)"
-    return ""
+    return did_you_mean(value, allowed) if isinstance(value, str) else ""
 
 
 def _strip_suffix(name: Any) -> Any:

@@ -23,7 +23,6 @@ References
 
 from __future__ import annotations
 
-import difflib
 import math
 import warnings
 from collections.abc import Iterable
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+import cprstats._checks as _checks
 from cprstats.errors import ParameterError
 
 if TYPE_CHECKING:
@@ -63,11 +63,7 @@ def check_choice(name: str, value: Any, allowed: Iterable[str]) -> str:
     cprstats.errors.ParameterError: method='wilso' is not allowed; use one of ... (did you mean 'wilson'?)
     """
     allowed = tuple(allowed)
-    if not isinstance(value, str) or value not in allowed:
-        close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ParameterError(f"{name}={value!r} is not allowed; use one of {', '.join(repr(a) for a in allowed)}{hint}")
-    return value
+    return _checks.check_choice(name, value, allowed)
 
 
 def check_ci_level(ci_level: Any) -> float:
